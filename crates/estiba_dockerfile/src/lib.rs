@@ -1,0 +1,1 @@
+//! Lossless, error-recovering Dockerfile parser faithful to BuildKit.

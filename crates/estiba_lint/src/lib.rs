@@ -1,0 +1,1 @@
+//! Dockerfile rule catalogue and lint engine.

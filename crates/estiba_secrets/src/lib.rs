@@ -1,0 +1,1 @@
+//! Secret detection by value and by name.

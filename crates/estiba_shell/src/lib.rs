@@ -1,0 +1,1 @@
+//! POSIX shell parser and command model for analysing RUN instructions.
