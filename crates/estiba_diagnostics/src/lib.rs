@@ -5,6 +5,8 @@
 //! ([`Location`]), and what to do about it (remediation, an optional [`Fix`]).
 //! Nothing here knows about Dockerfiles, images or output formats.
 
+mod atomic;
+mod baseline;
 mod finding;
 mod fingerprint;
 mod location;
@@ -13,6 +15,8 @@ mod rule;
 mod severity;
 mod source;
 
+pub use atomic::write_atomically;
+pub use baseline::{Baseline, BaselineError};
 pub use finding::{Applicability, Edit, Finding, Fix, Suppression, SuppressionKind};
 pub use fingerprint::assign_fingerprints;
 pub use location::{Location, Position, Span};

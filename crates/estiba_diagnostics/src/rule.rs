@@ -160,10 +160,21 @@ impl RuleMeta {
         self.section("What it does")
     }
 
+    /// The rule's Markdown documentation. Declarations keep doc-comment text as
+    /// written (`/// text` gives " text"), so one leading space per line is dropped.
+    pub fn markdown(&self) -> String {
+        let mut out = String::with_capacity(self.docs.len());
+        for line in self.docs.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out
+    }
+
     fn section(&self, heading: &str) -> String {
         let mut out = String::new();
         let mut inside = false;
-        for line in self.docs.lines() {
+        for line in self.markdown().lines() {
             if let Some(h) = line.strip_prefix("## ") {
                 inside = h.trim() == heading;
                 continue;

@@ -1,0 +1,178 @@
+//! The command line, defined once: `--help`, the man page and shell completions are
+//! all generated from these definitions.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Container security from the first line of a Dockerfile to the running container.
+#[derive(Debug, Parser)]
+#[command(name = "estiba", version, about, long_about = None, propagate_version = true)]
+#[command(after_help = "Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or input error.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint Dockerfiles and Containerfiles.
+    ///
+    /// PATH may be a file, a directory (searched recursively for `Dockerfile`,
+    /// `*.Dockerfile`, `Dockerfile.*` and `Containerfile`, honouring .gitignore), or `-`
+    /// for standard input.
+    Lint(LintArgs),
+    /// List the rule catalogue.
+    Rules(RulesArgs),
+    /// Show the full documentation of one rule.
+    Rule(RuleArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Files or directories to lint; `-` reads standard input.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Name to report for standard input.
+    #[arg(long, value_name = "NAME", default_value = "Dockerfile", help_heading = "Input")]
+    pub stdin_filename: String,
+
+    /// Build argument used when resolving `ARG` values in `FROM` (repeatable).
+    #[arg(long = "build-arg", value_name = "NAME=VALUE", help_heading = "Input")]
+    pub build_args: Vec<String>,
+
+    /// Registry or `registry/namespace` base images may come from (repeatable);
+    /// default: Docker Official Images only.
+    #[arg(long = "trusted-registry", value_name = "REGISTRY", help_heading = "Rules")]
+    pub trusted_registries: Vec<String>,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Flags every verb shares.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Text, help_heading = "Output")]
+    pub format: FormatArg,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+
+    /// Show only findings at or above this severity.
+    #[arg(long, value_enum, value_name = "SEVERITY", help_heading = "Output")]
+    pub severity: Option<SeverityArg>,
+
+    /// Exit with status 1 when a finding at or above this severity remains
+    /// [default: info, i.e. any finding].
+    #[arg(long, value_enum, value_name = "SEVERITY", help_heading = "Output")]
+    pub fail_on: Option<SeverityArg>,
+
+    /// Do not colour the text report (also: the NO_COLOR environment variable).
+    #[arg(long, help_heading = "Output")]
+    pub no_color: bool,
+
+    /// Do not run a rule, by code, name or hadolint id (repeatable, or comma-separated).
+    #[arg(long = "ignore", value_name = "ID", value_delimiter = ',', help_heading = "Rules")]
+    pub ignore: Vec<String>,
+
+    /// Run only these rules, by code, name or hadolint id (repeatable, or comma-separated).
+    #[arg(long = "select", value_name = "ID", value_delimiter = ',', help_heading = "Rules")]
+    pub select: Vec<String>,
+
+    /// Configuration file [default: estiba.toml or .estiba.toml found from the current
+    /// directory upwards, else .hadolint.yaml].
+    #[arg(long, value_name = "FILE", help_heading = "Configuration")]
+    pub config: Option<PathBuf>,
+
+    /// Do not read any configuration file.
+    #[arg(long, help_heading = "Configuration", conflicts_with = "config")]
+    pub no_config: bool,
+
+    /// Report only findings that are not in this baseline.
+    #[arg(long, value_name = "FILE", help_heading = "Baseline")]
+    pub baseline: Option<PathBuf>,
+
+    /// Write the current findings to FILE as a baseline.
+    #[arg(long, value_name = "FILE", help_heading = "Baseline")]
+    pub write_baseline: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// Rule code (`DF001`), kebab-case name or hadolint id (`DL3008`).
+    pub id: String,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Text,
+    Json,
+    Sarif,
+    Junit,
+    Github,
+    Gitlab,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum SeverityArg {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl From<SeverityArg> for estiba_diagnostics::Severity {
+    fn from(s: SeverityArg) -> Self {
+        use estiba_diagnostics::Severity;
+        match s {
+            SeverityArg::Info => Severity::Info,
+            SeverityArg::Low => Severity::Low,
+            SeverityArg::Medium => Severity::Medium,
+            SeverityArg::High => Severity::High,
+            SeverityArg::Critical => Severity::Critical,
+        }
+    }
+}
+
+impl From<FormatArg> for estiba_report::Format {
+    fn from(f: FormatArg) -> Self {
+        use estiba_report::Format;
+        match f {
+            FormatArg::Text => Format::Text,
+            FormatArg::Json => Format::Json,
+            FormatArg::Sarif => Format::Sarif,
+            FormatArg::Junit => Format::Junit,
+            FormatArg::Github => Format::Github,
+            FormatArg::Gitlab => Format::Gitlab,
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! Rules about base images and build stages: which image each `FROM` pulls (tag, digest,
+//! registry, end of life, platform), how stages are named and referenced, and what
+//! may come before the first `FROM`.
+//!
+//! `FROM` lines are judged after global `ARG` values (and `--build-arg` overrides) are
+//! substituted, on references normalised as Docker normalises them; see [`stages`] and
+//! [`reference`].
+
+mod copy_from;
+mod copy_from_own_stage;
+mod copy_from_undefined_stage;
+pub(crate) mod eol;
+mod from_arg_unresolved;
+mod from_image_digest_unpinned;
+mod from_image_end_of_life;
+mod from_image_latest;
+mod from_image_untagged;
+mod from_platform_flag;
+mod from_registry_untrusted;
+mod instruction_before_from;
+pub(crate) mod reference;
+mod stage_name_duplicate;
+mod stage_name_reserved;
+pub(crate) mod stages;
+
+pub(crate) use copy_from_own_stage::CopyFromOwnStage;
+pub(crate) use copy_from_undefined_stage::CopyFromUndefinedStage;
+pub(crate) use from_arg_unresolved::FromArgUnresolved;
+pub(crate) use from_image_digest_unpinned::FromImageDigestUnpinned;
+pub(crate) use from_image_end_of_life::FromImageEndOfLife;
+pub(crate) use from_image_latest::FromImageLatest;
+pub(crate) use from_image_untagged::FromImageUntagged;
+pub(crate) use from_platform_flag::FromPlatformFlag;
+pub(crate) use from_registry_untrusted::FromRegistryUntrusted;
+pub(crate) use instruction_before_from::InstructionBeforeFrom;
+pub(crate) use stage_name_duplicate::StageNameDuplicate;
+pub(crate) use stage_name_reserved::StageNameReserved;
+
+use crate::rule::Rule;
+
+pub(crate) const RULES: &[&dyn Rule] = &[
+    &FromImageUntagged,
+    &FromImageLatest,
+    &FromRegistryUntrusted,
+    &FromImageDigestUnpinned,
+    &FromPlatformFlag,
+    &FromImageEndOfLife,
+    &StageNameDuplicate,
+    &StageNameReserved,
+    &CopyFromUndefinedStage,
+    &CopyFromOwnStage,
+    &InstructionBeforeFrom,
+    &FromArgUnresolved,
+];
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use test_case::test_case;
+
+    use crate::Settings;
+    use crate::test_util::{test_rule, test_rule_with};
+
+    #[test_case("DF001", "DF001.Dockerfile")]
+    #[test_case("DF002", "DF002.Dockerfile")]
+    #[test_case("DF003", "DF003.Dockerfile")]
+    #[test_case("DF004", "DF004.Dockerfile")]
+    #[test_case("DF005", "DF005.Dockerfile")]
+    #[test_case("DF006", "DF006.Dockerfile")]
+    #[test_case("DF007", "DF007.Dockerfile")]
+    #[test_case("DF008", "DF008.Dockerfile")]
+    #[test_case("DF009", "DF009.Dockerfile")]
+    #[test_case("DF010", "DF010.Dockerfile")]
+    #[test_case("DF011", "DF011.Dockerfile")]
+    #[test_case("DF011", "DF011_no_from.Dockerfile")]
+    #[test_case("DF012", "DF012.Dockerfile")]
+    fn rules(code: &str, fixture: &str) {
+        let snapshot = test_rule(code, "base_image", fixture);
+        let name = fixture.trim_end_matches(".Dockerfile");
+        insta::assert_snapshot!(name, snapshot);
+    }
+
+    /// `trusted_registries` replaces the Official-Images-only default.
+    #[test]
+    fn trusted_registries_configured() {
+        let settings = Settings {
+            trusted_registries: vec![
+                "docker.io/library".to_owned(),
+                "gcr.io/distroless".to_owned(),
+                "registry.example.com".to_owned(),
+            ],
+            ..Settings::default()
+        };
+        let snapshot = test_rule_with("DF003", "base_image", "DF003.Dockerfile", settings);
+        insta::assert_snapshot!("DF003_trusted_registries", snapshot);
+    }
+
+    /// `--build-arg` values resolve `FROM` lines before they are judged.
+    #[test]
+    fn build_args_resolve_from() {
+        let build_args: BTreeMap<String, String> = [
+            ("PY_TAG".to_owned(), "3.13-slim".to_owned()),
+            ("BASE".to_owned(), "debian:bookworm".to_owned()),
+        ]
+        .into_iter()
+        .collect();
+        for (code, fixture) in [("DF006", "DF006.Dockerfile"), ("DF012", "DF012.Dockerfile")] {
+            let settings = Settings {
+                build_args: build_args.clone(),
+                ..Settings::default()
+            };
+            let snapshot = test_rule_with(code, "base_image", fixture, settings);
+            insta::assert_snapshot!(format!("{code}_build_args"), snapshot);
+        }
+    }
+
+    /// Lints the real-world corpus with only this category's and the user category's
+    /// rules and prints, per rule, how many files it flags; `ESTIBA_CORPUS_OUT` names a
+    /// file that receives one `file<TAB>code<TAB>line` row per finding, for comparing
+    /// with other linters. Run with `-- --ignored --nocapture`.
+    #[test]
+    #[ignore = "reads the whole corpus; run on demand"]
+    fn corpus_counts() {
+        use std::collections::{BTreeMap, BTreeSet};
+        use std::fmt::Write as _;
+
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/dockerfiles");
+        let codes: Vec<String> = super::RULES
+            .iter()
+            .chain(crate::rules::user::RULES.iter())
+            .map(|r| r.meta().code.to_owned())
+            .collect();
+        let settings = Settings {
+            select: codes.clone(),
+            today: crate::test_util::FIXTURE_TODAY.to_owned(),
+            ..Settings::default()
+        };
+        let mut entries: Vec<_> = std::fs::read_dir(&dir).expect("corpus").flatten().map(|e| e.path()).collect();
+        entries.sort();
+        let mut files: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut rows = String::new();
+        // The corpus README describes the files; it is not one of them.
+        for path in entries.iter().filter(|p| p.is_file() && !p.ends_with("README.md")) {
+            let bytes = std::fs::read(path).expect("read");
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+            let output = crate::lint(&name, &bytes, &settings, None);
+            // A `# hadolint ignore=` in the file silences hadolint too, so compare like with like.
+            for finding in output.findings.iter().filter(|f| f.suppressed.is_none()) {
+                files.entry(finding.rule.clone()).or_default().insert(name.clone());
+                let line = finding.location.span().map_or(0, |s| s.start.line);
+                let _ = writeln!(rows, "{name}\t{}\t{line}", finding.rule);
+            }
+        }
+        if let Ok(out) = std::env::var("ESTIBA_CORPUS_OUT") {
+            std::fs::write(out, rows).expect("write rows");
+        }
+        for code in codes {
+            println!("{code}\t{}", files.get(&code).map_or(0, BTreeSet::len));
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! (category under construction)
+
+use crate::rule::Rule;
+
+pub(crate) const RULES: &[&dyn Rule] = &[];
