@@ -160,6 +160,8 @@ pub fn finish(
     };
     let mut options = estiba_report::Options::default();
     options.text.color = color;
+    // The JUnit schema requires a timestamp on every suite.
+    options.junit.timestamp = Some(crate::timestamp());
     estiba_report::emit(common.format.into(), &report, &options, &mut buffer)?;
     match &common.output {
         Some(path) => estiba_diagnostics::write_atomically(path, &buffer)

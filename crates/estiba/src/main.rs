@@ -60,6 +60,25 @@ pub fn today() -> String {
     if let Ok(fixed) = std::env::var("ESTIBA_TODAY") {
         return fixed;
     }
+    now_utc().0
+}
+
+/// The current UTC time as `YYYY-MM-DDThh:mm:ss`, for formats whose schema requires
+/// a timestamp (JUnit). Follows `ESTIBA_TODAY` (at midnight) when set.
+pub fn timestamp() -> String {
+    if let Ok(fixed) = std::env::var("ESTIBA_TODAY") {
+        return format!("{fixed}T00:00:00");
+    }
+    let (date, secs_of_day) = now_utc();
+    format!(
+        "{date}T{:02}:{:02}:{:02}",
+        secs_of_day / 3600,
+        secs_of_day / 60 % 60,
+        secs_of_day % 60
+    )
+}
+
+fn now_utc() -> (String, u64) {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -74,5 +93,5 @@ pub fn today() -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    (format!("{year:04}-{month:02}-{day:02}"), secs % 86_400)
 }

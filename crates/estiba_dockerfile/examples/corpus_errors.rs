@@ -14,7 +14,12 @@ fn main() {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
             name != "MANIFEST.tsv" && name != "README.md"
         })
-        .map(|p| (p.display().to_string(), std::fs::read(&p).expect("readable")))
+        .map(|p| {
+            (
+                p.display().to_string(),
+                std::fs::read(&p).expect("readable"),
+            )
+        })
         .collect();
     files.sort();
     let bytes: usize = files.iter().map(|f| f.1.len()).sum();
@@ -38,7 +43,12 @@ fn main() {
         for e in &parsed.errors {
             errors += 1;
             let text = String::from_utf8_lossy(data);
-            println!("{name}: {:?} {} [{}]", e.kind, e.message, e.range.slice(&text).chars().take(120).collect::<String>());
+            println!(
+                "{name}: {:?} {} [{}]",
+                e.kind,
+                e.message,
+                e.range.slice(&text).chars().take(120).collect::<String>()
+            );
         }
     }
     println!(

@@ -22,13 +22,20 @@ fn time(label: &str, make: impl Fn(usize) -> String) {
     }
     #[allow(clippy::print_stdout)]
     {
-        println!("{label}: n {:.1} ms, 4n {:.1} ms (ratio {:.1})", times[0], times[1], times[1] / times[0]);
+        println!(
+            "{label}: n {:.1} ms, 4n {:.1} ms (ratio {:.1})",
+            times[0],
+            times[1],
+            times[1] / times[0]
+        );
     }
 }
 
 fn main() {
     time("unterminated heredocs", |n| {
-        (0..n).map(|i| format!("RUN <<EOF{i}\n")).collect::<String>()
+        (0..n)
+            .map(|i| format!("RUN <<EOF{i}\n"))
+            .collect::<String>()
     });
     time("stage chain", |n| {
         let mut t = String::from("FROM a AS s0\n");
@@ -37,12 +44,24 @@ fn main() {
         }
         t
     });
-    time("lines", |n| (0..n).map(|i| format!("RUN echo {i}\n")).collect::<String>());
+    time("lines", |n| {
+        (0..n)
+            .map(|i| format!("RUN echo {i}\n"))
+            .collect::<String>()
+    });
     time("continuation", |n| {
         format!("RUN a \\\n{}b\n", "  && x \\\n  # c\n\n".repeat(n))
     });
-    time("one line", |n| format!("RUN {}\n", "ab <<EOF $x \"q\" ".repeat(n)));
-    time("env pairs", |n| format!("FROM a\nENV {}\n", "a=b ".repeat(n)));
-    time("onbuild", |n| format!("FROM a\n{}RUN x\n", "ONBUILD ".repeat(n)));
-    time("json", |n| format!("CMD [{}\"x\"]\n", "\"a\\u00e9\", ".repeat(n)));
+    time("one line", |n| {
+        format!("RUN {}\n", "ab <<EOF $x \"q\" ".repeat(n))
+    });
+    time("env pairs", |n| {
+        format!("FROM a\nENV {}\n", "a=b ".repeat(n))
+    });
+    time("onbuild", |n| {
+        format!("FROM a\n{}RUN x\n", "ONBUILD ".repeat(n))
+    });
+    time("json", |n| {
+        format!("CMD [{}\"x\"]\n", "\"a\\u00e9\", ".repeat(n))
+    });
 }

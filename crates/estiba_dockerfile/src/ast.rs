@@ -58,7 +58,9 @@ impl TextRange {
     /// another text, or one that splits a character).
     #[must_use]
     pub fn slice(self, source: &str) -> &str {
-        source.get(self.start as usize..self.end as usize).unwrap_or("")
+        source
+            .get(self.start as usize..self.end as usize)
+            .unwrap_or("")
     }
 
     /// The range as `usize` bounds, for slicing.
@@ -410,7 +412,9 @@ impl ShellText {
     #[must_use]
     pub fn file_offset(&self, logical: usize) -> u32 {
         let logical = u32::try_from(logical).unwrap_or(u32::MAX);
-        let idx = self.segments.partition_point(|s| s.logical + s.len <= logical);
+        let idx = self
+            .segments
+            .partition_point(|s| s.logical + s.len <= logical);
         match self.segments.get(idx) {
             Some(seg) if seg.logical <= logical => seg.file + (logical - seg.logical),
             Some(seg) => seg.file,
@@ -440,7 +444,10 @@ impl ShellText {
             let at = self.file_offset(range.start);
             return TextRange::empty(at);
         }
-        TextRange::new(self.file_offset(range.start), self.file_offset_end(range.end))
+        TextRange::new(
+            self.file_offset(range.start),
+            self.file_offset_end(range.end),
+        )
     }
 
     #[must_use]
@@ -556,7 +563,10 @@ pub enum InstructionKind {
     Label(Vec<KeyValue>),
     Arg(Vec<ArgDecl>),
     Expose(Vec<Word>),
-    Volume { paths: Vec<Word>, json: bool },
+    Volume {
+        paths: Vec<Word>,
+        json: bool,
+    },
     /// The rest of the line, as one word.
     User(Word),
     Workdir(Word),
@@ -566,7 +576,9 @@ pub enum InstructionKind {
     /// The trigger instruction; `None` for a bare `ONBUILD`.
     Onbuild(Option<Box<Instruction>>),
     /// A keyword BuildKit does not know. `name` as written.
-    Unknown { name: String },
+    Unknown {
+        name: String,
+    },
     /// The instruction could not be parsed (see [`Dockerfile::errors`]), or lacks the
     /// arguments it needs; the raw arguments are in [`Instruction::args`].
     Invalid,

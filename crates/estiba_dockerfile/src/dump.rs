@@ -48,7 +48,8 @@ fn dump_node(ins: &Instruction) -> String {
         | InstructionKind::Cmd(cmd)
         | InstructionKind::Entrypoint(cmd)
         | InstructionKind::Shell(cmd) => push_command(&mut values, cmd),
-        InstructionKind::Copy { sources, dest, .. } | InstructionKind::Add { sources, dest, .. } => {
+        InstructionKind::Copy { sources, dest, .. }
+        | InstructionKind::Add { sources, dest, .. } => {
             values.extend(sources.iter().map(|w| w.as_str()));
             values.extend(dest.iter().map(|w| w.as_str()));
         }

@@ -49,7 +49,9 @@ pub(crate) fn find_markers(line: &str) -> Vec<Marker> {
 /// Whether `word` (a complete shell word, such as a whole `RUN` command line) is a heredoc
 /// opener, as BuildKit's `MustParseHeredoc`.
 pub(crate) fn is_heredoc_word(word: &str) -> bool {
-    match_heredoc(word).and_then(|(_, _, rest)| unquote_single_word(rest)).is_some()
+    match_heredoc(word)
+        .and_then(|(_, _, rest)| unquote_single_word(rest))
+        .is_some()
 }
 
 /// `^(\d*)<<(-?)([^<]*)$` with a non-empty remainder.
@@ -190,7 +192,10 @@ mod tests {
             names("COPY <<a <<b /dest/"),
             vec![("a".into(), false, false, 0), ("b".into(), false, false, 0)]
         );
-        assert_eq!(names("RUN cat <<EOF>file"), vec![("EOF>file".into(), false, false, 0)]);
+        assert_eq!(
+            names("RUN cat <<EOF>file"),
+            vec![("EOF>file".into(), false, false, 0)]
+        );
     }
 
     #[test]

@@ -305,7 +305,11 @@ fn parse_kind(
             }
             if let Some(d) = decls.iter().find(|d| d.name.value.is_empty()) {
                 let range = d.word.range;
-                b.error(ParseErrorKind::InvalidInstruction, "ARG names can not be blank", range);
+                b.error(
+                    ParseErrorKind::InvalidInstruction,
+                    "ARG names can not be blank",
+                    range,
+                );
             }
             InstructionKind::Arg(decls)
         }
@@ -394,7 +398,8 @@ fn parse_kind(
 fn valid_stage_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_lowercase())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+        && chars
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
 }
 
 fn parse_healthcheck(
@@ -767,12 +772,18 @@ mod tests {
     use super::*;
 
     fn words(s: &str) -> Vec<&str> {
-        parse_words(s, '\\').into_iter().map(|(a, b)| &s[a..b]).collect()
+        parse_words(s, '\\')
+            .into_iter()
+            .map(|(a, b)| &s[a..b])
+            .collect()
     }
 
     #[test]
     fn parse_words_keeps_quotes_and_escapes() {
-        assert_eq!(words(r#"abc="123 456" def"#), vec![r#"abc="123 456""#, "def"]);
+        assert_eq!(
+            words(r#"abc="123 456" def"#),
+            vec![r#"abc="123 456""#, "def"]
+        );
         assert_eq!(words(r"a=b\ c d"), vec![r"a=b\ c", "d"]);
         assert_eq!(words(r"a=b \"), vec!["a=b"]);
         assert_eq!(words(r#"x='a\'b'"#), vec![r"x='a\'b'"]);

@@ -336,7 +336,10 @@ mod tests {
     #[test]
     fn decodes_string_arrays() {
         assert_eq!(strings("[]"), Some(vec![]));
-        assert_eq!(strings("[ \"a\" ,\t\"b\" ]"), Some(vec!["a".into(), "b".into()]));
+        assert_eq!(
+            strings("[ \"a\" ,\t\"b\" ]"),
+            Some(vec!["a".into(), "b".into()])
+        );
         assert_eq!(
             strings(r#"["\" \\ \/ \b \f \n \r \t \u0000 \u00e9 \ud83d\ude00 \ud800"]"#),
             Some(vec!["\" \\ / \u{8} \u{c} \n \r \t \0 é 😀 \u{FFFD}".into()])
@@ -351,7 +354,10 @@ mod tests {
     #[test]
     fn non_string_elements_are_rejected() {
         assert_eq!(parse_array(r#"["a", ["b"]]"#), JsonArray::NotStrings);
-        assert_eq!(parse_array(r#"[1, {"a": [true, null]}]"#), JsonArray::NotStrings);
+        assert_eq!(
+            parse_array(r#"[1, {"a": [true, null]}]"#),
+            JsonArray::NotStrings
+        );
     }
 
     #[test]

@@ -6,8 +6,8 @@
 //! scopes on top of the tree.
 
 pub mod ast;
-pub mod expand;
 mod dump;
+pub mod expand;
 mod heredoc;
 mod instruction;
 mod json;

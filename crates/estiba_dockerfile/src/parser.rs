@@ -158,13 +158,17 @@ impl<'a> Parser<'a> {
             if line.content_end - line.start > MAX_LINE_LEN {
                 self.errors.push(ParseError {
                     kind: ParseErrorKind::LineTooLong,
-                    message: format!("dockerfile line greater than max allowed size of {MAX_LINE_LEN}"),
+                    message: format!(
+                        "dockerfile line greater than max allowed size of {MAX_LINE_LEN}"
+                    ),
                     range: TextRange::new(to_u32(line.start), to_u32(line.content_end)),
                 });
             }
         }
-        let (mut build_errors, mut errors): (Vec<_>, Vec<_>) =
-            self.errors.into_iter().partition(|e| e.kind.is_build_error());
+        let (mut build_errors, mut errors): (Vec<_>, Vec<_>) = self
+            .errors
+            .into_iter()
+            .partition(|e| e.kind.is_build_error());
         errors.sort_by_key(|e| e.range.start);
         build_errors.sort_by_key(|e| e.range.start);
         let mut line_starts: Vec<u32> = self.lines.iter().map(|l| to_u32(l.start)).collect();
@@ -212,7 +216,13 @@ impl<'a> Parser<'a> {
         let start_line = to_u32(i);
         let mut text = String::with_capacity(first.content_end - token_start);
         let mut segments = Vec::with_capacity(usize::from(continued) + 1);
-        push_chunk(&mut text, &mut segments, self.text, token_start, token_start + chunk_end);
+        push_chunk(
+            &mut text,
+            &mut segments,
+            self.text,
+            token_start,
+            token_start + chunk_end,
+        );
         let mut last_content_end = first.content_end;
         let mut empty_lines: Vec<usize> = Vec::new();
         while continued && i < self.lines.len() {
@@ -232,7 +242,13 @@ impl<'a> Parser<'a> {
             }
             let (chunk_end, more) = self.trim_continuation(token);
             continued = more;
-            push_chunk(&mut text, &mut segments, self.text, line.start, line.start + chunk_end);
+            push_chunk(
+                &mut text,
+                &mut segments,
+                self.text,
+                line.start,
+                line.start + chunk_end,
+            );
             last_content_end = line.content_end;
         }
         let logical = ShellText {
@@ -254,10 +270,17 @@ impl<'a> Parser<'a> {
             });
         }
 
-        let mut instruction =
-            instruction::parse_instruction(&logical, 0, logical.text.len(), self.escape, 0, &mut self.errors);
+        let mut instruction = instruction::parse_instruction(
+            &logical,
+            0,
+            logical.text.len(),
+            self.escape,
+            0,
+            &mut self.errors,
+        );
         instruction.start_line = start_line;
-        instruction.range = TextRange::new(instruction.keyword_range.start, to_u32(last_content_end));
+        instruction.range =
+            TextRange::new(instruction.keyword_range.start, to_u32(last_content_end));
 
         let mut end_index = i;
         if can_contain_heredoc(&instruction) {
@@ -376,7 +399,9 @@ impl<'a> Parser<'a> {
             self.line_index[slot] = Some(map);
         }
         let found = self.line_index[slot].as_ref()?.get(name)?;
-        found.get(found.partition_point(|&j| j < direct_end)).copied()
+        found
+            .get(found.partition_point(|&j| j < direct_end))
+            .copied()
     }
 
     fn line_form(&self, index: usize, form: LineForm) -> &'a str {
@@ -471,7 +496,13 @@ impl<'a> Parser<'a> {
     }
 }
 
-fn push_chunk(text: &mut String, segments: &mut Vec<Segment>, source: &str, start: usize, end: usize) {
+fn push_chunk(
+    text: &mut String,
+    segments: &mut Vec<Segment>,
+    source: &str,
+    start: usize,
+    end: usize,
+) {
     let Some(chunk) = source.get(start..end) else {
         return;
     };
@@ -551,7 +582,6 @@ fn match_directive(token: &str) -> Option<DirectiveMatch<'_>> {
         value_start,
     })
 }
-
 
 #[cfg(test)]
 mod tests {

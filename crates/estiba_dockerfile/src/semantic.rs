@@ -276,7 +276,10 @@ impl Model {
                     } else if stage.is_some() {
                         // A bare ARG in a stage brings in the global value, if any.
                         match self.globals.get(name, usize::MAX) {
-                            Some(global) => Def { at: i, ..global.clone() },
+                            Some(global) => Def {
+                                at: i,
+                                ..global.clone()
+                            },
                             None => unset(i, name),
                         }
                     } else {
@@ -452,10 +455,15 @@ impl Model {
                 refs.push(r);
             }
             for mount in ins.flags_named("mount") {
-                let from = mount.value.as_deref().unwrap_or("").split(',').find_map(|opt| {
-                    let (k, v) = opt.split_once('=')?;
-                    k.trim().eq_ignore_ascii_case("from").then_some(v.trim())
-                });
+                let from = mount
+                    .value
+                    .as_deref()
+                    .unwrap_or("")
+                    .split(',')
+                    .find_map(|opt| {
+                        let (k, v) = opt.split_once('=')?;
+                        k.trim().eq_ignore_ascii_case("from").then_some(v.trim())
+                    });
                 if let Some(from) = from {
                     refs.push(self.resolve_reference(i, from));
                 }

@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use estiba_dockerfile::{parse_bytes, ParseErrorKind};
+use estiba_dockerfile::{ParseErrorKind, parse_bytes};
 
 fn vectors_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/buildkit-parser")
@@ -77,12 +77,33 @@ fn line_numbers_match_buildkit() {
 #[test]
 fn negative_vectors_fail_for_the_right_reason() {
     let kind_of = |case: &str| {
-        let source = fs::read(vectors_dir().join("testfiles-negative").join(case).join("Dockerfile"))
-            .expect("Dockerfile");
-        parse_bytes(&source).errors.into_iter().map(|e| e.kind).collect::<Vec<_>>()
+        let source = fs::read(
+            vectors_dir()
+                .join("testfiles-negative")
+                .join(case)
+                .join("Dockerfile"),
+        )
+        .expect("Dockerfile");
+        parse_bytes(&source)
+            .errors
+            .into_iter()
+            .map(|e| e.kind)
+            .collect::<Vec<_>>()
     };
-    assert_eq!(kind_of("empty_dockerfile"), vec![ParseErrorKind::NoInstructions]);
-    assert_eq!(kind_of("only_comments"), vec![ParseErrorKind::NoInstructions]);
-    assert_eq!(kind_of("env_no_value"), vec![ParseErrorKind::InvalidArguments]);
-    assert_eq!(kind_of("shykes-nested-json"), vec![ParseErrorKind::InvalidArguments]);
+    assert_eq!(
+        kind_of("empty_dockerfile"),
+        vec![ParseErrorKind::NoInstructions]
+    );
+    assert_eq!(
+        kind_of("only_comments"),
+        vec![ParseErrorKind::NoInstructions]
+    );
+    assert_eq!(
+        kind_of("env_no_value"),
+        vec![ParseErrorKind::InvalidArguments]
+    );
+    assert_eq!(
+        kind_of("shykes-nested-json"),
+        vec![ParseErrorKind::InvalidArguments]
+    );
 }

@@ -2,8 +2,8 @@
 //! line endings, comments, ranges and the shell script of `RUN`.
 
 use estiba_dockerfile::{
-    parse, parse_bytes, CommandLine, InstructionKind, Keyword, ParseErrorKind, ParseWarningKind,
-    ScriptSource, Separator, TextRange,
+    CommandLine, InstructionKind, Keyword, ParseErrorKind, ParseWarningKind, ScriptSource,
+    Separator, TextRange, parse, parse_bytes,
 };
 
 fn slice(text: &str, range: TextRange) -> &str {
@@ -20,12 +20,21 @@ fn several_heredocs_on_one_line() {
     assert_eq!(parsed.instructions.len(), 3);
     let run = &parsed.instructions[1];
     assert_eq!((run.start_line, run.end_line), (2, 6));
-    assert_eq!(slice(text, run.range), "RUN <<A cat - <<'B' >out\nfirst\nA\nsecond $x\nB");
+    assert_eq!(
+        slice(text, run.range),
+        "RUN <<A cat - <<'B' >out\nfirst\nA\nsecond $x\nB"
+    );
     let [a, b] = run.heredocs.as_slice() else {
         panic!("two heredocs expected: {:?}", run.heredocs);
     };
-    assert_eq!((a.delimiter.as_str(), a.quoted, a.body.as_str()), ("A", false, "first\n"));
-    assert_eq!((b.delimiter.as_str(), b.quoted, b.body.as_str()), ("B", true, "second $x\n"));
+    assert_eq!(
+        (a.delimiter.as_str(), a.quoted, a.body.as_str()),
+        ("A", false, "first\n")
+    );
+    assert_eq!(
+        (b.delimiter.as_str(), b.quoted, b.body.as_str()),
+        ("B", true, "second $x\n")
+    );
     assert_eq!(slice(text, a.range), "<<A");
     assert_eq!(slice(text, b.range), "<<'B'");
     assert_eq!(slice(text, b.body_range), "second $x\n");
@@ -54,7 +63,10 @@ fn heredoc_strip_tabs() {
 fn heredoc_quoting_and_fd() {
     let parsed = parse("FROM a\nRUN 3<<\"E O F\" cat <&3\nx\nE O F\n");
     let heredoc = &parsed.instructions[1].heredocs[0];
-    assert_eq!((heredoc.delimiter.as_str(), heredoc.quoted, heredoc.fd), ("E O F", true, 3));
+    assert_eq!(
+        (heredoc.delimiter.as_str(), heredoc.quoted, heredoc.fd),
+        ("E O F", true, 3)
+    );
     assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
 }
 
@@ -66,11 +78,19 @@ fn heredocs_in_copy_add_only() {
     let parsed = parse(text);
     assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
     assert_eq!(parsed.instructions.len(), 3);
-    let InstructionKind::Copy { sources, dest, json } = &parsed.instructions[1].kind else {
+    let InstructionKind::Copy {
+        sources,
+        dest,
+        json,
+    } = &parsed.instructions[1].kind
+    else {
         panic!("COPY expected");
     };
     assert!(!json);
-    assert_eq!(sources.iter().map(|w| w.as_str()).collect::<Vec<_>>(), ["<<one", "<<two"]);
+    assert_eq!(
+        sources.iter().map(|w| w.as_str()).collect::<Vec<_>>(),
+        ["<<one", "<<two"]
+    );
     assert_eq!(dest.as_ref().map(|w| w.as_str()), Some("/dest/"));
     assert_eq!(parsed.instructions[1].heredocs.len(), 2);
     assert_eq!(parsed.instructions[2].heredocs[0].body, "X\n");
@@ -107,30 +127,48 @@ fn run_shell_script() {
     assert_eq!(script.source, ScriptSource::HeredocBody);
     assert_eq!(script.text, "set -e\napt-get update\n");
     let at = script.text.find("apt-get").expect("present");
-    assert_eq!(&text[script.file_offset(at).expect("mapped") as usize..][..7], "apt-get");
+    assert_eq!(
+        &text[script.file_offset(at).expect("mapped") as usize..][..7],
+        "apt-get"
+    );
 
     let text = "FROM a\nRUN <<-EOF\n\t#!/usr/bin/env python3\n\tprint(1)\n\tEOF\n";
     let script = parse(text).instructions[1].shell_script().expect("script");
     assert_eq!(script.source, ScriptSource::Shebang);
     assert_eq!(script.text, "#!/usr/bin/env python3\nprint(1)\n");
     let at = script.text.find("print").expect("present");
-    assert_eq!(&text[script.file_offset(at).expect("mapped") as usize..][..5], "print");
+    assert_eq!(
+        &text[script.file_offset(at).expect("mapped") as usize..][..5],
+        "print"
+    );
 
     let text = "FROM a\nRUN python3 - <<EOF && \\\n  echo done\nprint(1)\nEOF\n";
     let script = parse(text).instructions[1].shell_script().expect("script");
     assert_eq!(script.source, ScriptSource::CommandLine);
     assert_eq!(script.text, "python3 - <<EOF &&   echo done\nprint(1)\nEOF");
     let at = script.text.find("echo").expect("present");
-    assert_eq!(&text[script.file_offset(at).expect("mapped") as usize..][..4], "echo");
+    assert_eq!(
+        &text[script.file_offset(at).expect("mapped") as usize..][..4],
+        "echo"
+    );
     let at = script.text.find("print").expect("present");
-    assert_eq!(&text[script.file_offset(at).expect("mapped") as usize..][..5], "print");
+    assert_eq!(
+        &text[script.file_offset(at).expect("mapped") as usize..][..5],
+        "print"
+    );
     // The delimiter BuildKit appends is synthetic.
     assert_eq!(script.file_offset(script.text.len() - 1), None);
 
     let parsed = parse("FROM a\nRUN [\"echo\", \"hi\"]\nCMD echo hi\nONBUILD RUN make\n");
     assert!(parsed.instructions[1].shell_script().is_none());
-    assert_eq!(parsed.instructions[2].shell_script().map(|s| s.text), Some("echo hi".into()));
-    assert_eq!(parsed.instructions[3].shell_script().map(|s| s.text), Some("make".into()));
+    assert_eq!(
+        parsed.instructions[2].shell_script().map(|s| s.text),
+        Some("echo hi".into())
+    );
+    assert_eq!(
+        parsed.instructions[3].shell_script().map(|s| s.text),
+        Some("make".into())
+    );
 }
 
 /// Validates flag parsing: names, values with quotes removed, ranges, `--` and the
@@ -143,8 +181,14 @@ fn flags() {
     let names: Vec<_> = run.flags.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names, ["mount", "network", "security"]);
     let mount = run.flag("mount").expect("mount");
-    assert_eq!(mount.value.as_deref(), Some("type=cache,target=/root/.cache"));
-    assert_eq!(slice(text, mount.range), "--mount=type=cache,target=/root/.cache");
+    assert_eq!(
+        mount.value.as_deref(),
+        Some("type=cache,target=/root/.cache")
+    );
+    assert_eq!(
+        slice(text, mount.range),
+        "--mount=type=cache,target=/root/.cache"
+    );
     assert_eq!(
         mount.value_range.map(|r| slice(text, r)),
         Some("type=cache,target=/root/.cache")
@@ -154,7 +198,10 @@ fn flags() {
     assert_eq!(slice(text, run.args.range), "pip install x");
 
     let copy = &parsed.instructions[2];
-    assert_eq!(copy.flag("chown").and_then(|f| f.value.as_deref()), Some("app user"));
+    assert_eq!(
+        copy.flag("chown").and_then(|f| f.value.as_deref()),
+        Some("app user")
+    );
     assert_eq!(copy.flag("link").map(|f| f.value.is_none()), Some(true));
     let InstructionKind::Copy { sources, .. } = &copy.kind else {
         panic!("COPY expected");
@@ -174,11 +221,18 @@ fn flags() {
 fn json_and_shell_forms() {
     let text = "FROM a\nCMD [\"a\", \"b c\"]\nCMD ['a']\nCMD [\"a\"] trailing\nENTRYPOINT [\"\\u00e9\"]\nRUN [ -f x ] && y\n";
     let parsed = parse(text);
-    let cmds: Vec<&CommandLine> = parsed.instructions.iter().filter_map(|i| i.command()).collect();
+    let cmds: Vec<&CommandLine> = parsed
+        .instructions
+        .iter()
+        .filter_map(|i| i.command())
+        .collect();
     let CommandLine::Exec { args, range } = cmds[0] else {
         panic!("exec form expected");
     };
-    assert_eq!(args.iter().map(|w| w.as_str()).collect::<Vec<_>>(), ["a", "b c"]);
+    assert_eq!(
+        args.iter().map(|w| w.as_str()).collect::<Vec<_>>(),
+        ["a", "b c"]
+    );
     assert_eq!(slice(text, args[1].range), "\"b c\"");
     assert_eq!(slice(text, *range), "[\"a\", \"b c\"]");
     assert_eq!(cmds[1].shell().map(|s| s.text.as_str()), Some("['a']"));
@@ -190,26 +244,36 @@ fn json_and_shell_forms() {
     let parsed = parse("FROM a\nCMD [\"a\", 1]\nUSER x\n");
     assert_eq!(parsed.errors.len(), 1);
     assert_eq!(parsed.errors[0].kind, ParseErrorKind::InvalidArguments);
-    assert!(matches!(parsed.instructions[1].kind, InstructionKind::Invalid));
+    assert!(matches!(
+        parsed.instructions[1].kind,
+        InstructionKind::Invalid
+    ));
     assert_eq!(parsed.instructions.len(), 3);
 }
 
 /// Validates ENV/LABEL pairs, both syntaxes, with raw values.
 #[test]
 fn env_and_label_pairs() {
-    let text = "FROM a\nENV A=1 B=\"two words\" C=x\\ y\nENV LEGACY some value\nLABEL a.b=c \"d e\"=f\n";
+    let text =
+        "FROM a\nENV A=1 B=\"two words\" C=x\\ y\nENV LEGACY some value\nLABEL a.b=c \"d e\"=f\n";
     let parsed = parse(text);
     let InstructionKind::Env(pairs) = &parsed.instructions[1].kind else {
         panic!("ENV expected");
     };
-    let kv: Vec<_> = pairs.iter().map(|p| (p.key.as_str(), p.value.as_str())).collect();
+    let kv: Vec<_> = pairs
+        .iter()
+        .map(|p| (p.key.as_str(), p.value.as_str()))
+        .collect();
     assert_eq!(kv, [("A", "1"), ("B", "\"two words\""), ("C", "x\\ y")]);
     assert_eq!(slice(text, pairs[1].value.range), "\"two words\"");
     let InstructionKind::Env(pairs) = &parsed.instructions[2].kind else {
         panic!("ENV expected");
     };
     assert_eq!(pairs[0].separator, Separator::Space);
-    assert_eq!((pairs[0].key.as_str(), pairs[0].value.as_str()), ("LEGACY", "some value"));
+    assert_eq!(
+        (pairs[0].key.as_str(), pairs[0].value.as_str()),
+        ("LEGACY", "some value")
+    );
     let InstructionKind::Label(pairs) = &parsed.instructions[3].kind else {
         panic!("LABEL expected");
     };
@@ -223,10 +287,22 @@ fn env_and_label_pairs() {
 /// duplicates and bad values reported.
 #[test]
 fn directives() {
-    let text = "# Syntax=docker/dockerfile:1\n#ESCAPE=`\n# check=skip=all\nFROM a\nRUN echo `\n  hi\n";
+    let text =
+        "# Syntax=docker/dockerfile:1\n#ESCAPE=`\n# check=skip=all\nFROM a\nRUN echo `\n  hi\n";
     let parsed = parse(text);
-    let names: Vec<_> = parsed.directives.iter().map(|d| (d.name.as_str(), d.value.as_str())).collect();
-    assert_eq!(names, [("syntax", "docker/dockerfile:1"), ("escape", "`"), ("check", "skip=all")]);
+    let names: Vec<_> = parsed
+        .directives
+        .iter()
+        .map(|d| (d.name.as_str(), d.value.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("syntax", "docker/dockerfile:1"),
+            ("escape", "`"),
+            ("check", "skip=all")
+        ]
+    );
     assert_eq!(parsed.escape, '`');
     assert_eq!(parsed.directive("syntax").map(|d| d.line), Some(1));
     assert_eq!(slice(text, parsed.directives[1].value_range), "`");
@@ -250,7 +326,8 @@ fn directives() {
 /// pragmas find the instruction they annotate.
 #[test]
 fn comments() {
-    let text = "# hadolint ignore=DL3008\nFROM a\nRUN a \\\n  # inner\n\n  b\n  # trailing\nUSER x\n";
+    let text =
+        "# hadolint ignore=DL3008\nFROM a\nRUN a \\\n  # inner\n\n  b\n  # trailing\nUSER x\n";
     let parsed = parse(text);
     let c: Vec<_> = parsed
         .comments
@@ -270,10 +347,22 @@ fn comments() {
     assert_eq!(parsed.instruction_for_comment(&parsed.comments[1]), Some(1));
     assert_eq!(parsed.instruction_for_comment(&parsed.comments[2]), Some(2));
     assert_eq!(parsed.instructions[1].args.text, "a   b");
-    assert_eq!((parsed.instructions[1].start_line, parsed.instructions[1].end_line), (3, 6));
+    assert_eq!(
+        (
+            parsed.instructions[1].start_line,
+            parsed.instructions[1].end_line
+        ),
+        (3, 6)
+    );
     assert_eq!(parsed.warnings.len(), 1);
-    assert_eq!(parsed.warnings[0].kind, ParseWarningKind::EmptyContinuationLine);
-    assert_eq!(parsed.instruction_at_line(5).map(|i| i.keyword), Some(Keyword::Run));
+    assert_eq!(
+        parsed.warnings[0].kind,
+        ParseWarningKind::EmptyContinuationLine
+    );
+    assert_eq!(
+        parsed.instruction_at_line(5).map(|i| i.keyword),
+        Some(Keyword::Run)
+    );
     assert_eq!(parsed.line_col(parsed.instructions[2].range.start), (8, 1));
 }
 
@@ -287,14 +376,22 @@ fn line_ends_bom_and_case() {
     assert_eq!(kinds, [Keyword::From, Keyword::Run, Keyword::Workdir]);
     assert_eq!(parsed.instructions[1].args.text, "echo a   b");
     assert_eq!(slice(text, parsed.instructions[0].keyword_range), "from");
-    assert_eq!(slice(text, parsed.instructions[1].range), "run echo a \\\r\n  b");
-    assert_eq!(parsed.dump(), "(from \"alpine\" \"AS\" \"Build\")\n(run \"echo a   b\")\n(workdir \"/x\")");
+    assert_eq!(
+        slice(text, parsed.instructions[1].range),
+        "run echo a \\\r\n  b"
+    );
+    assert_eq!(
+        parsed.dump(),
+        "(from \"alpine\" \"AS\" \"Build\")\n(run \"echo a   b\")\n(workdir \"/x\")"
+    );
 }
 
 /// Validates BuildKit's instruction-layer checks, which do not stop parsing.
 #[test]
 fn build_errors() {
-    let parsed = parse("FROM\nFROM a b\nFROM a AS 1x\nCOPY x\nBOGUS y\nHEALTHCHECK NONE x\nSHELL sh -c\nONBUILD FROM x\nUSER\n");
+    let parsed = parse(
+        "FROM\nFROM a b\nFROM a AS 1x\nCOPY x\nBOGUS y\nHEALTHCHECK NONE x\nSHELL sh -c\nONBUILD FROM x\nUSER\n",
+    );
     let kinds: Vec<_> = parsed.build_errors.iter().map(|e| e.kind).collect();
     assert_eq!(
         kinds,

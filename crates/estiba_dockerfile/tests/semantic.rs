@@ -2,7 +2,7 @@
 
 use estiba_dockerfile::expand::Lookup;
 use estiba_dockerfile::semantic::{Model, Reference};
-use estiba_dockerfile::{parse, Word};
+use estiba_dockerfile::{Word, parse};
 
 fn word(value: &str) -> Word {
     Word {
@@ -119,7 +119,8 @@ fn build_arg_overrides() {
 /// Validates that unresolved variables propagate through defaults and are reported.
 #[test]
 fn unresolved_propagation() {
-    let df = parse("ARG VERSION\nARG IMAGE=python:${VERSION}-slim\nFROM $IMAGE\nFROM ${MISSING:-x}\n");
+    let df =
+        parse("ARG VERSION\nARG IMAGE=python:${VERSION}-slim\nFROM $IMAGE\nFROM ${MISSING:-x}\n");
     let model = Model::new(&df);
     let stages = model.stages();
     assert_eq!(stages[0].base.value, "python:-slim");
@@ -145,7 +146,9 @@ fn base_must_be_earlier_stage() {
 /// Validates `RUN --mount=from=` dependencies and the escape directive in expansion.
 #[test]
 fn mounts_and_escape() {
-    let df = parse("# escape=`\nFROM a AS deps\nFROM b\nRUN --mount=type=cache,from=deps,target=/x make\n");
+    let df = parse(
+        "# escape=`\nFROM a AS deps\nFROM b\nRUN --mount=type=cache,from=deps,target=/x make\n",
+    );
     let model = Model::new(&df);
     assert_eq!(model.dependencies(&df, 1), [0]);
     let df = parse("# escape=`\nFROM a\nENV A=x`$y\nRUN x\n");

@@ -102,15 +102,15 @@ fn word_at(hay: &[u8], s: usize) -> Option<(usize, usize)> {
     Some((s, s + run_len(hay, s, 64, is_word_byte)))
 }
 
-/// The word before position `s` on the same line.
-fn previous_word(hay: &[u8], s: usize) -> &[u8] {
-    let line = &hay[s.saturating_sub(128)..s];
-    let trimmed = line.trim_ascii_end();
+/// The word before position `s` (within 128 bytes) and where it starts.
+fn previous_word(hay: &[u8], s: usize) -> (usize, &[u8]) {
+    let from = s.saturating_sub(128);
+    let trimmed = hay[from..s].trim_ascii_end();
     let start = trimmed
         .iter()
         .rposition(|b| b.is_ascii_whitespace() || *b == b'/')
         .map_or(0, |p| p + 1);
-    &trimmed[start..]
+    (from + start, &trimmed[start..])
 }
 
 /// Words that run the command after them (`sudo mysql …`, `RUN mysql …`).
@@ -195,9 +195,9 @@ pub(crate) fn check_command(
         Command::Mysql => is(MYSQL_TOOLS),
         Command::Mongo => is(MONGO_TOOLS),
         Command::Login => {
-            let mut prev = previous_word(hay, ws);
+            let (at, mut prev) = previous_word(hay, ws);
             if prev == b"registry" || prev == b"auth" {
-                prev = previous_word(hay, ws - prev.len() - 1);
+                prev = previous_word(hay, at).1;
             }
             word == b"login" && LOGIN_TOOLS.iter().any(|t| prev == t.as_bytes())
         }

@@ -484,6 +484,7 @@ fn command_line_passwords() {
         format!("docker login -u bot -p {pw} registry.example.com"),
         format!("podman login -p={pw} quay.io").replace("-p=", "-p"),
         format!("helm registry login -p {pw} r.example.com"),
+        format!("helm  registry   login -p {pw} r.example.com"),
         format!("sshpass -p {pw} ssh host"),
         format!("redis-cli -h cache -a {pw} ping"),
         format!("mongosh -u admin -p {pw} --authenticationDatabase admin"),

@@ -31,18 +31,25 @@ pub(crate) enum Target {
     Unknown,
 }
 
-pub(crate) fn copy_froms<'a>(model: &Model<'a>, instructions: &'a [Instruction]) -> Vec<CopyFrom<'a>> {
+pub(crate) fn copy_froms<'a>(
+    model: &Model<'a>,
+    instructions: &'a [Instruction],
+) -> Vec<CopyFrom<'a>> {
     let mut found = Vec::new();
     for (index, instruction) in instructions.iter().enumerate() {
         if !matches!(instruction.kind, InstructionKind::Copy { .. }) {
             continue;
         }
-        let Some(stage) = model.stage_of(index) else { continue };
+        let Some(stage) = model.stage_of(index) else {
+            continue;
+        };
         // BuildKit keeps the last `--from` when the flag is repeated.
         let Some(flag) = instruction.flags.iter().rev().find(|f| f.name == "from") else {
             continue;
         };
-        let Some(value) = flag.value.as_deref() else { continue };
+        let Some(value) = flag.value.as_deref() else {
+            continue;
+        };
         found.push(CopyFrom { flag, value, stage });
     }
     found
@@ -64,7 +71,8 @@ pub(crate) fn resolve(model: &Model<'_>, copy: &CopyFrom<'_>) -> Target {
         };
     }
     let lower = value.to_ascii_lowercase();
-    let named = |k: &usize| model.stages.get(*k).and_then(|s| s.name.as_deref()) == Some(lower.as_str());
+    let named =
+        |k: &usize| model.stages.get(*k).and_then(|s| s.name.as_deref()) == Some(lower.as_str());
     if (0..copy.stage).any(|k| named(&k)) {
         return Target::Earlier;
     }

@@ -61,7 +61,9 @@ impl Check for CopyFromUndefinedStage {
             let message = match resolve(&model, &copy) {
                 Target::Later(k) => {
                     let line = model.stages.get(k).map_or(0, |s| s.from.start_line);
-                    format!("`--from={value}` refers to a stage defined later (line {line}); only earlier stages can be copied from")
+                    format!(
+                        "`--from={value}` refers to a stage defined later (line {line}); only earlier stages can be copied from"
+                    )
                 }
                 Target::NoSuchIndex => format!(
                     "`--from={value}` names no stage: stages are numbered 0 to {}",
@@ -72,7 +74,9 @@ impl Check for CopyFromUndefinedStage {
                         "`--from={value}` names no earlier stage, so BuildKit pulls the image `{}:latest`",
                         image.repository()
                     ),
-                    None => format!("`--from={value}` names no earlier stage and is no valid image reference either"),
+                    None => format!(
+                        "`--from={value}` names no earlier stage and is no valid image reference either"
+                    ),
                 },
                 Target::Earlier | Target::Own | Target::Image | Target::Unknown => continue,
             };

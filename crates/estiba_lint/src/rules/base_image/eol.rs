@@ -62,7 +62,11 @@ struct Family {
 }
 
 const fn r(version: &'static str, codename: Option<&'static str>, eol: &'static str) -> Release {
-    Release { version, codename, eol }
+    Release {
+        version,
+        codename,
+        eol,
+    }
 }
 
 static FAMILIES: &[Family] = &[
@@ -319,7 +323,10 @@ fn official_name(image: &ImageRef) -> Option<&str> {
     }
     let (namespace, name) = image.path.split_once('/')?;
     if name.contains('/') {
-        return match (image.registry.as_str(), image.path.strip_prefix("docker/library/")) {
+        return match (
+            image.registry.as_str(),
+            image.path.strip_prefix("docker/library/"),
+        ) {
             ("public.ecr.aws", Some(n)) if !n.contains('/') => Some(n),
             _ => None,
         };
@@ -355,7 +362,9 @@ fn key(release: &Release) -> (u32, Option<u32>) {
 impl Family {
     fn label(&self, release: &Release) -> String {
         match release.codename {
-            Some(code) if self.codenames_anywhere => format!("{} {} {code}", self.display, release.version),
+            Some(code) if self.codenames_anywhere => {
+                format!("{} {} {code}", self.display, release.version)
+            }
             _ => format!("{} {}", self.display, release.version),
         }
     }
@@ -377,12 +386,19 @@ impl Family {
         }
         let described = match (minor, version.1) {
             (Some(m), _) => format!("{} {major}.{m}", self.display),
-            (None, Some(m)) if self.old_minor_is_major => format!("{} {major}.{m}", self.display),
+            // `node:0.10`: before 1.0 the minor was the release line.
+            (None, Some(m)) if self.old_minor_is_major || major == 0 => {
+                format!("{} {major}.{m}", self.display)
+            }
             (None, _) => format!("{} {major}", self.display),
         };
         // A bare major of a major.minor family (`python:3`) moves with new minors.
         if self.scheme == Scheme::MajorMinor && minor.is_none() {
-            let oldest = self.releases.iter().filter(|r| key(r).1.is_some()).min_by_key(|r| key(r))?;
+            let oldest = self
+                .releases
+                .iter()
+                .filter(|r| key(r).1.is_some())
+                .min_by_key(|r| key(r))?;
             return (major < key(oldest).0).then_some((described, oldest.eol, true));
         }
         let ordered = |r: &&Release| {
@@ -390,14 +406,19 @@ impl Family {
             (maj, min.unwrap_or(0))
         };
         let this = (major, minor.unwrap_or(0));
-        let comparable = self.releases.iter().filter(|r| self.scheme == Scheme::Major || key(r).1.is_some());
+        let comparable = self
+            .releases
+            .iter()
+            .filter(|r| self.scheme == Scheme::Major || key(r).1.is_some());
         let oldest = comparable.clone().min_by_key(ordered)?;
         if this < ordered(&oldest) {
             return Some((described, oldest.eol, true));
         }
         // Within one major: `3.4` is older than the oldest listed `3.x`.
         if self.scheme == Scheme::MajorMinor {
-            let oldest_same_major = comparable.filter(|r| key(r).0 == major).min_by_key(ordered)?;
+            let oldest_same_major = comparable
+                .filter(|r| key(r).0 == major)
+                .min_by_key(ordered)?;
             if this < ordered(&oldest_same_major) {
                 return Some((described, oldest_same_major.eol, true));
             }
@@ -422,7 +443,8 @@ fn releases_of(image: &ImageRef) -> Vec<(String, &'static str, bool)> {
     };
     let tokens: Vec<&str> = tag.split(['-', '_']).filter(|t| !t.is_empty()).collect();
 
-    if let Some(family) = official_name(image).and_then(|n| FAMILIES.iter().find(|f| f.image == n)) {
+    if let Some(family) = official_name(image).and_then(|n| FAMILIES.iter().find(|f| f.image == n))
+    {
         if let Some(first) = tokens.first() {
             let unprefixed = family
                 .embedded_prefix
@@ -463,7 +485,11 @@ pub(crate) fn end_of_life(image: &ImageRef, today: &str) -> Vec<EndOfLife> {
     releases_of(image)
         .into_iter()
         .filter(|(_, date, _)| today > *date)
-        .map(|(release, date, at_latest)| EndOfLife { release, date, at_latest })
+        .map(|(release, date, at_latest)| EndOfLife {
+            release,
+            date,
+            at_latest,
+        })
         .collect()
 }
 
@@ -471,9 +497,13 @@ pub(crate) fn end_of_life(image: &ImageRef, today: &str) -> Vec<EndOfLife> {
 pub(crate) fn is_iso_date(today: &str) -> bool {
     let b = today.as_bytes();
     b.len() == 10
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
 }
 
 #[cfg(test)]
@@ -482,26 +512,76 @@ mod tests {
 
     fn eol(reference: &str) -> Vec<String> {
         let image = ImageRef::parse(reference).expect("valid reference");
-        end_of_life(&image, "2026-11-22").iter().map(EndOfLife::describe).collect()
+        end_of_life(&image, "2026-11-22")
+            .iter()
+            .map(EndOfLife::describe)
+            .collect()
     }
 
     #[test]
     fn official_tags() {
-        assert_eq!(eol("python:3.8-slim"), ["Python 3.8 (end of life 2024-10-07)"]);
-        assert_eq!(eol("node:14-alpine"), ["Node.js 14 (end of life 2023-04-30)"]);
-        assert_eq!(eol("debian:buster-slim"), ["Debian 10 buster (end of life 2024-06-30)"]);
-        assert_eq!(eol("debian:10.13"), ["Debian 10 buster (end of life 2024-06-30)"]);
-        assert_eq!(eol("ubuntu:18.04"), ["Ubuntu 18.04 bionic (end of life 2023-05-31)"]);
-        assert_eq!(eol("ubuntu:bionic-20230530"), ["Ubuntu 18.04 bionic (end of life 2023-05-31)"]);
-        assert_eq!(eol("alpine:3.14.2"), ["Alpine 3.14 (end of life 2023-05-01)"]);
-        assert_eq!(eol("alpine:3.9"), ["Alpine 3.9 (end of life on or before 2022-05-01)"]);
-        assert_eq!(eol("centos:centos7.9.2009"), ["CentOS 7 (end of life 2024-06-30)"]);
+        assert_eq!(
+            eol("python:3.8-slim"),
+            ["Python 3.8 (end of life 2024-10-07)"]
+        );
+        assert_eq!(
+            eol("node:14-alpine"),
+            ["Node.js 14 (end of life 2023-04-30)"]
+        );
+        assert_eq!(
+            eol("debian:buster-slim"),
+            ["Debian 10 buster (end of life 2024-06-30)"]
+        );
+        assert_eq!(
+            eol("debian:10.13"),
+            ["Debian 10 buster (end of life 2024-06-30)"]
+        );
+        assert_eq!(
+            eol("ubuntu:18.04"),
+            ["Ubuntu 18.04 bionic (end of life 2023-05-31)"]
+        );
+        assert_eq!(
+            eol("ubuntu:bionic-20230530"),
+            ["Ubuntu 18.04 bionic (end of life 2023-05-31)"]
+        );
+        assert_eq!(
+            eol("alpine:3.14.2"),
+            ["Alpine 3.14 (end of life 2023-05-01)"]
+        );
+        assert_eq!(
+            eol("alpine:3.9"),
+            ["Alpine 3.9 (end of life on or before 2022-05-01)"]
+        );
+        assert_eq!(
+            eol("centos:centos7.9.2009"),
+            ["CentOS 7 (end of life 2024-06-30)"]
+        );
         assert_eq!(eol("python:2"), ["Python 2 (end of life 2020-01-01)"]);
-        assert_eq!(eol("python:3.4"), ["Python 3.4 (end of life on or before 2020-09-13)"]);
-        assert_eq!(eol("golang:1.16-alpine"), ["Go 1.16 (end of life on or before 2024-08-13)"]);
-        assert_eq!(eol("postgres:9.6"), ["PostgreSQL 9.6 (end of life on or before 2023-11-09)"]);
-        assert_eq!(eol("arm64v8/node:16"), ["Node.js 16 (end of life 2023-09-11)"]);
+        assert_eq!(
+            eol("python:3.4"),
+            ["Python 3.4 (end of life on or before 2020-09-13)"]
+        );
+        assert_eq!(
+            eol("golang:1.16-alpine"),
+            ["Go 1.16 (end of life on or before 2024-08-13)"]
+        );
+        assert_eq!(
+            eol("postgres:9.6"),
+            ["PostgreSQL 9.6 (end of life on or before 2023-11-09)"]
+        );
+        assert_eq!(
+            eol("arm64v8/node:16"),
+            ["Node.js 16 (end of life 2023-09-11)"]
+        );
         assert_eq!(eol("node:fermium"), ["Node.js 14 (end of life 2023-04-30)"]);
+        assert_eq!(
+            eol("node:0.10"),
+            ["Node.js 0.10 (end of life on or before 2021-04-30)"]
+        );
+        assert_eq!(
+            eol("php:5-apache"),
+            ["PHP 5 (end of life on or before 2022-11-28)"]
+        );
     }
 
     #[test]
@@ -512,13 +592,19 @@ mod tests {
         );
         assert_eq!(
             eol("python:3.8.16-alpine3.16"),
-            ["Python 3.8 (end of life 2024-10-07)", "Alpine 3.16 (end of life 2024-05-23)"]
+            [
+                "Python 3.8 (end of life 2024-10-07)",
+                "Alpine 3.16 (end of life 2024-05-23)"
+            ]
         );
         assert_eq!(
             eol("nvidia/cuda:11.0-base-ubuntu18.04"),
             ["Ubuntu 18.04 bionic (end of life 2023-05-31)"]
         );
-        assert_eq!(eol("openjdk:8-jdk-stretch"), ["Debian 9 stretch (end of life 2022-06-30)"]);
+        assert_eq!(
+            eol("openjdk:8-jdk-stretch"),
+            ["Debian 9 stretch (end of life 2022-06-30)"]
+        );
     }
 
     #[test]

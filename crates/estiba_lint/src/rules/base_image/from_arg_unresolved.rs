@@ -59,7 +59,8 @@ impl Check for FromArgUnresolved {
         // A severity the user configured wins over the split below.
         let split_severity = cx.settings.severity_of(meta) == meta.severity;
         for stage in &model.stages {
-            let mut words: Vec<(&str, TextRange)> = vec![(stage.image.value.as_str(), stage.image.range)];
+            let mut words: Vec<(&str, TextRange)> =
+                vec![(stage.image.value.as_str(), stage.image.range)];
             if let Some(flag) = stage.from.flags.iter().rev().find(|f| f.name == "platform") {
                 if let Some(value) = flag.value.as_deref() {
                     words.push((value, flag.range));
@@ -93,7 +94,9 @@ impl Check for FromArgUnresolved {
                         ),
                         Some(_) if with_fallback => continue,
                         Some(_) => (
-                            format!("`{name}` has no default, so it is empty unless every build passes `--build-arg {name}=…`"),
+                            format!(
+                                "`{name}` has no default, so it is empty unless every build passes `--build-arg {name}=…`"
+                            ),
                             true,
                         ),
                     };
@@ -110,10 +113,17 @@ impl Check for FromArgUnresolved {
 /// Points at an `ARG` of the same name inside a stage, the usual cause.
 fn stage_arg_hint(cx: &Checker<'_>, model: &Model<'_>, name: &str) -> String {
     let start = model.first_from.unwrap_or(usize::MAX);
-    let line = cx.dockerfile.instructions.iter().skip(start).find_map(|i| match &i.kind {
-        InstructionKind::Arg(decls) if decls.iter().any(|d| d.name.value == name) => Some(i.start_line),
-        _ => None,
-    });
+    let line = cx
+        .dockerfile
+        .instructions
+        .iter()
+        .skip(start)
+        .find_map(|i| match &i.kind {
+            InstructionKind::Arg(decls) if decls.iter().any(|d| d.name.value == name) => {
+                Some(i.start_line)
+            }
+            _ => None,
+        });
     line.map_or_else(String::new, |l| {
         format!(" (the `ARG {name}` on line {l} is inside a stage, where `FROM` cannot see it)")
     })

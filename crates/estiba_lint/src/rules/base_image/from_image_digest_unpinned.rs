@@ -41,11 +41,16 @@ impl Check for FromImageDigestUnpinned {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
         let model = Model::new(cx);
         for stage in &model.stages {
-            let Base::Image(image) = &stage.base else { continue };
+            let Base::Image(image) = &stage.base else {
+                continue;
+            };
             if image.digest.is_some() {
                 continue;
             }
-            let finding = out.report(stage.image.range, format!("{} is not pinned by digest", stage.shown()));
+            let finding = out.report(
+                stage.image.range,
+                format!("{} is not pinned by digest", stage.shown()),
+            );
             finding.remediation = Some(format!(
                 "Pin it as `FROM {0}@sha256:<digest>`; `docker buildx imagetools inspect {0}` prints the digest, and a bot such as Renovate can keep it current.",
                 stage.resolved

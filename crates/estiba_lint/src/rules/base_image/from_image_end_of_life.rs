@@ -50,12 +50,17 @@ impl Check for FromImageEndOfLife {
         }
         let model = Model::new(cx);
         for stage in &model.stages {
-            let Base::Image(image) = &stage.base else { continue };
+            let Base::Image(image) = &stage.base else {
+                continue;
+            };
             let ended = end_of_life(image, today);
             if ended.is_empty() {
                 continue;
             }
-            out.report(stage.image.range, format!("{} is built on {}", stage.shown(), join(&ended)));
+            out.report(
+                stage.image.range,
+                format!("{} is built on {}", stage.shown(), join(&ended)),
+            );
         }
     }
 }

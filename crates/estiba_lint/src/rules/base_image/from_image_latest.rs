@@ -41,7 +41,9 @@ impl Check for FromImageLatest {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
         let model = Model::new(cx);
         for stage in &model.stages {
-            let Base::Image(image) = &stage.base else { continue };
+            let Base::Image(image) = &stage.base else {
+                continue;
+            };
             if image.tag.as_deref() != Some("latest") || image.digest.is_some() {
                 continue;
             }

@@ -45,7 +45,9 @@ impl Check for FromImageUntagged {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
         let model = Model::new(cx);
         for (k, stage) in model.stages.iter().enumerate() {
-            let Base::Image(image) = &stage.base else { continue };
+            let Base::Image(image) = &stage.base else {
+                continue;
+            };
             if image.tag.is_some() || image.digest.is_some() {
                 continue;
             }
@@ -62,7 +64,10 @@ impl Check for FromImageUntagged {
                     s.from.start_line,
                     image.repository()
                 ),
-                None => format!("{} has no tag, so the build uses whatever `latest` points to", stage.shown()),
+                None => format!(
+                    "{} has no tag, so the build uses whatever `latest` points to",
+                    stage.shown()
+                ),
             };
             out.report(stage.image.range, message);
         }

@@ -47,9 +47,14 @@ impl Check for FromPlatformFlag {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
         let model = Model::new(cx);
         for stage in &model.stages {
-            let Some((flag, value)) = platform_flag(&stage.from.flags) else { continue };
+            let Some((flag, value)) = platform_flag(&stage.from.flags) else {
+                continue;
+            };
             let expanded = model.expand_global(value);
-            if !expanded.matched.is_empty() || !expanded.unresolved.is_empty() || expanded.error.is_some() {
+            if !expanded.matched.is_empty()
+                || !expanded.unresolved.is_empty()
+                || expanded.error.is_some()
+            {
                 continue;
             }
             let platform = expanded.value.trim();

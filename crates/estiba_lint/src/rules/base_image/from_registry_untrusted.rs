@@ -52,9 +52,16 @@ declare_rule! {
 impl Check for FromRegistryUntrusted {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
         let model = Model::new(cx);
-        let trusted: Vec<Trusted> = cx.settings.trusted_registries.iter().filter_map(|e| Trusted::parse(e)).collect();
+        let trusted: Vec<Trusted> = cx
+            .settings
+            .trusted_registries
+            .iter()
+            .filter_map(|e| Trusted::parse(e))
+            .collect();
         for stage in &model.stages {
-            let Base::Image(image) = &stage.base else { continue };
+            let Base::Image(image) = &stage.base else {
+                continue;
+            };
             let message = if cx.settings.trusted_registries.is_empty() {
                 if image.official_name().is_some() {
                     continue;
@@ -153,12 +160,18 @@ mod tests {
         assert!(allows("hub.docker.com", "bitnami/redis"));
         assert!(allows("docker.io/library", "docker.io/library/python:3"));
         assert!(!allows("docker.io/library", "bitnami/redis"));
-        assert!(allows("gcr.io/distroless", "gcr.io/distroless/static:nonroot"));
+        assert!(allows(
+            "gcr.io/distroless",
+            "gcr.io/distroless/static:nonroot"
+        ));
         assert!(!allows("gcr.io/distroless", "gcr.io/distrolessx/static"));
         assert!(!allows("gcr.io", "us.gcr.io/proj/app"));
         assert!(allows("*.gcr.io", "us.gcr.io/proj/app"));
         assert!(!allows("*.gcr.io", "gcr.io/proj/app"));
-        assert!(allows("https://Registry.Example.com/", "registry.example.com/team/app:1"));
+        assert!(allows(
+            "https://Registry.Example.com/",
+            "registry.example.com/team/app:1"
+        ));
         assert!(allows("localhost:5000", "localhost:5000/app"));
         assert!(!allows("localhost", "localhost:5000/app"));
     }

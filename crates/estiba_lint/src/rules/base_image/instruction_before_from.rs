@@ -47,9 +47,15 @@ impl Check for InstructionBeforeFrom {
                 continue;
             }
             let message = if model.first_from.is_some() {
-                format!("`{}` comes before the first `FROM`; only `ARG` may", instruction.keyword)
+                format!(
+                    "`{}` comes before the first `FROM`; only `ARG` may",
+                    instruction.keyword
+                )
             } else {
-                format!("`{}` belongs to no stage: the file has no `FROM`", instruction.keyword)
+                format!(
+                    "`{}` belongs to no stage: the file has no `FROM`",
+                    instruction.keyword
+                )
             };
             out.report(instruction.keyword_range, message);
         }

@@ -125,7 +125,8 @@ mod tests {
         use std::collections::{BTreeMap, BTreeSet};
         use std::fmt::Write as _;
 
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/dockerfiles");
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/dockerfiles");
         let codes: Vec<String> = super::RULES
             .iter()
             .chain(crate::rules::user::RULES.iter())
@@ -136,18 +137,32 @@ mod tests {
             today: crate::test_util::FIXTURE_TODAY.to_owned(),
             ..Settings::default()
         };
-        let mut entries: Vec<_> = std::fs::read_dir(&dir).expect("corpus").flatten().map(|e| e.path()).collect();
+        let mut entries: Vec<_> = std::fs::read_dir(&dir)
+            .expect("corpus")
+            .flatten()
+            .map(|e| e.path())
+            .collect();
         entries.sort();
         let mut files: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         let mut rows = String::new();
         // The corpus README describes the files; it is not one of them.
-        for path in entries.iter().filter(|p| p.is_file() && !p.ends_with("README.md")) {
+        for path in entries
+            .iter()
+            .filter(|p| p.is_file() && !p.ends_with("README.md"))
+        {
             let bytes = std::fs::read(path).expect("read");
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_owned();
             let output = crate::lint(&name, &bytes, &settings, None);
             // A `# hadolint ignore=` in the file silences hadolint too, so compare like with like.
             for finding in output.findings.iter().filter(|f| f.suppressed.is_none()) {
-                files.entry(finding.rule.clone()).or_default().insert(name.clone());
+                files
+                    .entry(finding.rule.clone())
+                    .or_default()
+                    .insert(name.clone());
                 let line = finding.location.span().map_or(0, |s| s.start.line);
                 let _ = writeln!(rows, "{name}\t{}\t{line}", finding.rule);
             }

@@ -75,7 +75,9 @@ impl ImageRef {
     /// The name of a Docker Official Image (`python` for `library/python`).
     pub(crate) fn official_name(&self) -> Option<&str> {
         if self.is_docker_hub() {
-            self.path.strip_prefix("library/").filter(|n| !n.contains('/'))
+            self.path
+                .strip_prefix("library/")
+                .filter(|n| !n.contains('/'))
         } else {
             None
         }
@@ -111,9 +113,10 @@ fn split_registry(name: &str) -> Option<(String, &str)> {
 pub(crate) fn normalise_registry(host: &str) -> String {
     let host = host.to_ascii_lowercase();
     match host.as_str() {
-        "index.docker.io" | "registry-1.docker.io" | "registry.hub.docker.com" | "hub.docker.com" => {
-            DOCKER_HUB.to_owned()
-        }
+        "index.docker.io"
+        | "registry-1.docker.io"
+        | "registry.hub.docker.com"
+        | "hub.docker.com" => DOCKER_HUB.to_owned(),
         _ => host,
     }
 }
@@ -178,16 +181,31 @@ fn valid_digest(digest: &str) -> bool {
         return false;
     };
     if algorithm.is_empty()
-        || !algorithm
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '+' | '.' | '_' | '-'))
+        || !algorithm.chars().all(|c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '+' | '.' | '_' | '-')
+        })
     {
         return false;
     }
     match algorithm {
-        "sha256" => encoded.len() == 64 && encoded.chars().all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c)),
-        "sha512" => encoded.len() == 128 && encoded.chars().all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c)),
-        _ => encoded.len() >= 32 && encoded.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '=' | '_' | '-')),
+        "sha256" => {
+            encoded.len() == 64
+                && encoded
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+        }
+        "sha512" => {
+            encoded.len() == 128
+                && encoded
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+        }
+        _ => {
+            encoded.len() >= 32
+                && encoded
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '=' | '_' | '-'))
+        }
     }
 }
 
@@ -201,29 +219,73 @@ mod tests {
 
     #[test]
     fn docker_normalisation() {
-        let hub = |p: &str, t: Option<&str>| Some((DOCKER_HUB.to_owned(), p.to_owned(), t.map(str::to_owned), false));
+        let hub = |p: &str, t: Option<&str>| {
+            Some((
+                DOCKER_HUB.to_owned(),
+                p.to_owned(),
+                t.map(str::to_owned),
+                false,
+            ))
+        };
         assert_eq!(parts("python"), hub("library/python", None));
-        assert_eq!(parts("python:3.12-slim"), hub("library/python", Some("3.12-slim")));
-        assert_eq!(parts("docker.io/library/python:3"), hub("library/python", Some("3")));
-        assert_eq!(parts("index.docker.io/library/python"), hub("library/python", None));
+        assert_eq!(
+            parts("python:3.12-slim"),
+            hub("library/python", Some("3.12-slim"))
+        );
+        assert_eq!(
+            parts("docker.io/library/python:3"),
+            hub("library/python", Some("3"))
+        );
+        assert_eq!(
+            parts("index.docker.io/library/python"),
+            hub("library/python", None)
+        );
         assert_eq!(parts("docker.io/python"), hub("library/python", None));
         assert_eq!(parts("bitnami/redis:7"), hub("bitnami/redis", Some("7")));
         assert_eq!(
             parts("localhost:5000/app:1"),
-            Some(("localhost:5000".into(), "app".into(), Some("1".into()), false))
+            Some((
+                "localhost:5000".into(),
+                "app".into(),
+                Some("1".into()),
+                false
+            ))
         );
-        assert_eq!(parts("localhost/app"), Some(("localhost".into(), "app".into(), None, false)));
+        assert_eq!(
+            parts("localhost/app"),
+            Some(("localhost".into(), "app".into(), None, false))
+        );
         assert_eq!(
             parts("gcr.io/distroless/static:nonroot"),
-            Some(("gcr.io".into(), "distroless/static".into(), Some("nonroot".into()), false))
+            Some((
+                "gcr.io".into(),
+                "distroless/static".into(),
+                Some("nonroot".into()),
+                false
+            ))
         );
-        let digest = "python@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-        assert_eq!(parts(digest), Some((DOCKER_HUB.into(), "library/python".into(), None, true)));
+        let digest =
+            "python@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        assert_eq!(
+            parts(digest),
+            Some((DOCKER_HUB.into(), "library/python".into(), None, true))
+        );
     }
 
     #[test]
     fn invalid_references() {
-        for bad in ["", "Python", "python:", ":3", "a//b", "python@sha256:abc", "py thon", "-x", "x:-1", "a/"] {
+        for bad in [
+            "",
+            "Python",
+            "python:",
+            ":3",
+            "a//b",
+            "python@sha256:abc",
+            "py thon",
+            "-x",
+            "x:-1",
+            "a/",
+        ] {
             assert_eq!(ImageRef::parse(bad), None, "{bad}");
         }
     }

@@ -40,8 +40,13 @@ impl Check for StageNameDuplicate {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
         let model = Model::new(cx);
         for (k, stage) in model.stages.iter().enumerate() {
-            let (Some(name), Some(alias)) = (&stage.name, stage.alias) else { continue };
-            let Some(first) = model.stages[..k].iter().find(|s| s.name.as_ref() == Some(name)) else {
+            let (Some(name), Some(alias)) = (&stage.name, stage.alias) else {
+                continue;
+            };
+            let Some(first) = model.stages[..k]
+                .iter()
+                .find(|s| s.name.as_ref() == Some(name))
+            else {
                 continue;
             };
             let line = first.from.start_line;
@@ -50,7 +55,10 @@ impl Check for StageNameDuplicate {
                     "stage name `{}` is already used by `{}` on line {line} (stage names ignore case)",
                     alias.value, a.value
                 ),
-                _ => format!("stage name `{}` is already used on line {line}", alias.value),
+                _ => format!(
+                    "stage name `{}` is already used on line {line}",
+                    alias.value
+                ),
             };
             out.report(alias.range, message);
         }

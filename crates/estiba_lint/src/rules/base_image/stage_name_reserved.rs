@@ -38,13 +38,20 @@ impl Check for StageNameReserved {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
         let model = Model::new(cx);
         for stage in &model.stages {
-            let (Some(name), Some(alias)) = (&stage.name, stage.alias) else { continue };
+            let (Some(name), Some(alias)) = (&stage.name, stage.alias) else {
+                continue;
+            };
             let why = match name.as_str() {
-                "scratch" => "a later `FROM scratch` would build on this stage instead of the empty image",
+                "scratch" => {
+                    "a later `FROM scratch` would build on this stage instead of the empty image"
+                }
                 "context" => "BuildKit reserves it for the build context",
                 _ => continue,
             };
-            out.report(alias.range, format!("`{}` is a reserved stage name: {why}", alias.value));
+            out.report(
+                alias.range,
+                format!("`{}` is a reserved stage name: {why}", alias.value),
+            );
         }
     }
 }

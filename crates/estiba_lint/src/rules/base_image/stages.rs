@@ -99,7 +99,9 @@ impl<'a> Model<'a> {
     pub(crate) fn new(cx: &Checker<'a>) -> Self {
         let escape = cx.dockerfile.escape;
         let instructions = &cx.dockerfile.instructions;
-        let first_from = instructions.iter().position(|i| matches!(i.kind, InstructionKind::From { .. }));
+        let first_from = instructions
+            .iter()
+            .position(|i| matches!(i.kind, InstructionKind::From { .. }));
         let mut model = Model {
             stages: Vec::new(),
             global_args: Vec::new(),
@@ -123,7 +125,9 @@ impl<'a> Model<'a> {
             .map(|(n, _)| n)
             .collect();
         for (k, &from_index) in froms.iter().enumerate() {
-            let Some(from) = instructions.get(from_index) else { continue };
+            let Some(from) = instructions.get(from_index) else {
+                continue;
+            };
             let InstructionKind::From { image, alias, .. } = &from.kind else {
                 continue;
             };
@@ -145,20 +149,31 @@ impl<'a> Model<'a> {
         model
     }
 
-    fn declare_global(&mut self, decl: &ArgDecl, build_args: &BTreeMap<String, String>, escape: char) {
+    fn declare_global(
+        &mut self,
+        decl: &ArgDecl,
+        build_args: &BTreeMap<String, String>,
+        escape: char,
+    ) {
         let name = decl.name.value.clone();
-        let has_default = decl.default.is_some() || self.global_args.iter().any(|a| a.name == name && a.has_default);
-        self.global_args.push(GlobalArg { name: name.clone(), has_default });
+        let has_default = decl.default.is_some()
+            || self
+                .global_args
+                .iter()
+                .any(|a| a.name == name && a.has_default);
+        self.global_args.push(GlobalArg {
+            name: name.clone(),
+            has_default,
+        });
         let value = if let Some(given) = build_args.get(&name) {
             self.platform_dependent.retain(|n| n != &name);
             Some(given.clone())
         } else if let Some(default) = &decl.default {
             let expanded = expand_lenient(&default.value, &self.global_env, escape);
             // `ARG ARCH=${TARGETPLATFORM#linux/}` has a value, but not one known here.
-            let unknown = expanded
-                .unresolved
-                .iter()
-                .any(|n| PLATFORM_ARGS.contains(&n.as_str()) || self.platform_dependent.contains(n));
+            let unknown = expanded.unresolved.iter().any(|n| {
+                PLATFORM_ARGS.contains(&n.as_str()) || self.platform_dependent.contains(n)
+            });
             if unknown {
                 self.global_env.remove(&name);
                 if !self.platform_dependent.contains(&name) {
@@ -205,7 +220,11 @@ impl<'a> Model<'a> {
         // BuildKit looks the base up among the (lower-cased) names of earlier stages
         // before it treats it as an image, so a stage called like an image shadows the
         // image; the lookup itself is exact, so `FROM Build` is an (invalid) image.
-        if let Some(k) = self.stages.iter().rposition(|s| s.name.as_deref() == Some(value)) {
+        if let Some(k) = self
+            .stages
+            .iter()
+            .rposition(|s| s.name.as_deref() == Some(value))
+        {
             return Base::Stage(k);
         }
         if value == "scratch" {
@@ -216,11 +235,17 @@ impl<'a> Model<'a> {
 
     /// The index of the stage that contains instruction `index`.
     pub(crate) fn stage_of(&self, index: usize) -> Option<usize> {
-        self.stages.iter().position(|s| s.from_index <= index && index < s.end_index)
+        self.stages
+            .iter()
+            .position(|s| s.from_index <= index && index < s.end_index)
     }
 
     /// The instructions of stage `k` after its `FROM`, with their file indices.
-    pub(crate) fn body(&self, cx: &Checker<'a>, k: usize) -> impl Iterator<Item = (usize, &'a Instruction)> + 'a {
+    pub(crate) fn body(
+        &self,
+        cx: &Checker<'a>,
+        k: usize,
+    ) -> impl Iterator<Item = (usize, &'a Instruction)> + 'a {
         let (start, end) = self
             .stages
             .get(k)
@@ -296,7 +321,10 @@ pub(crate) fn variable_uses(raw: &str, escape: char) -> Vec<VariableUse> {
                     i += 1;
                 }
                 let start = i;
-                while chars.get(i).is_some_and(|ch| ch.is_alphanumeric() || *ch == '_') {
+                while chars
+                    .get(i)
+                    .is_some_and(|ch| ch.is_alphanumeric() || *ch == '_')
+                {
                     i += 1;
                 }
                 if i == start {
@@ -305,7 +333,8 @@ pub(crate) fn variable_uses(raw: &str, escape: char) -> Vec<VariableUse> {
                 let name: String = chars[start..i].iter().collect();
                 let has_fallback = braced && {
                     let after = |n: usize| chars.get(i + n).copied();
-                    matches!(after(0), Some('-' | '+')) || (after(0) == Some(':') && matches!(after(1), Some('-' | '+')))
+                    matches!(after(0), Some('-' | '+'))
+                        || (after(0) == Some(':') && matches!(after(1), Some('-' | '+')))
                 };
                 uses.push(VariableUse { name, has_fallback });
             }
@@ -319,7 +348,12 @@ pub(crate) fn variable_uses(raw: &str, escape: char) -> Vec<VariableUse> {
 /// at instruction `upto` (exclusive), following BuildKit's rules: a stage `ARG` takes its
 /// `--build-arg` value, else its default, else the global value of the same name; `ENV`
 /// values are expanded when set. Values from a base stage carry over.
-pub(crate) fn stage_env(cx: &Checker<'_>, model: &Model<'_>, k: usize, upto: usize) -> BTreeMap<String, String> {
+pub(crate) fn stage_env(
+    cx: &Checker<'_>,
+    model: &Model<'_>,
+    k: usize,
+    upto: usize,
+) -> BTreeMap<String, String> {
     let escape = cx.dockerfile.escape;
     let chain = model.chain(k);
     let mut env = BTreeMap::new();
@@ -337,7 +371,11 @@ pub(crate) fn stage_env(cx: &Checker<'_>, model: &Model<'_>, k: usize, upto: usi
                             .build_args
                             .get(name)
                             .cloned()
-                            .or_else(|| decl.default.as_ref().map(|d| expand_lenient(&d.value, &env, escape).value))
+                            .or_else(|| {
+                                decl.default
+                                    .as_ref()
+                                    .map(|d| expand_lenient(&d.value, &env, escape).value)
+                            })
                             .or_else(|| model.global_env.get(name).cloned());
                         if let Some(v) = value {
                             env.insert(name.clone(), v);
@@ -364,10 +402,20 @@ mod tests {
     #[test]
     fn fallbacks_are_recognised() {
         let uses = variable_uses("${A:-x}/$B:${C-1}${D}${E:?no}'$F'\\$G${H:+y}", '\\');
-        let got: Vec<(&str, bool)> = uses.iter().map(|u| (u.name.as_str(), u.has_fallback)).collect();
+        let got: Vec<(&str, bool)> = uses
+            .iter()
+            .map(|u| (u.name.as_str(), u.has_fallback))
+            .collect();
         assert_eq!(
             got,
-            [("A", true), ("B", false), ("C", true), ("D", false), ("E", false), ("H", true)]
+            [
+                ("A", true),
+                ("B", false),
+                ("C", true),
+                ("D", false),
+                ("E", false),
+                ("H", true)
+            ]
         );
     }
 }

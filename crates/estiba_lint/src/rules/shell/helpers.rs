@@ -276,15 +276,6 @@ pub(super) fn excerpt(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
-/// The text of a command as written, from its effective name to its last word.
-pub(super) fn command_text(cmd: &CommandRef<'_>) -> String {
-    cmd.argv()
-        .iter()
-        .map(|w| w.raw.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// Commands `busybox` runs as applets (`busybox wget …`): the applet is the effective
 /// command. Returns the name and the arguments after it.
 pub(super) fn applet<'a>(cmd: &CommandRef<'a>) -> Option<(&'a str, &'a [Word])> {

@@ -24,14 +24,18 @@ pub(crate) struct EffectiveUser<'a> {
 pub(crate) fn effective_user<'a>(cx: &Checker<'a>, model: &Model<'a>) -> Option<EffectiveUser<'a>> {
     let last = model.stages.len().checked_sub(1)?;
     for stage in model.chain(last) {
-        let found = model.body(cx, stage).filter_map(|(index, instruction)| match &instruction.kind {
-            InstructionKind::User(word) => Some((index, instruction, word)),
-            _ => None,
-        });
+        let found =
+            model
+                .body(cx, stage)
+                .filter_map(|(index, instruction)| match &instruction.kind {
+                    InstructionKind::User(word) => Some((index, instruction, word)),
+                    _ => None,
+                });
         if let Some((index, instruction, word)) = found.last() {
             let env = stage_env(cx, model, stage, index);
             let expanded = expand_lenient(&word.value, &env, cx.dockerfile.escape);
-            let resolved = (missing_variables(&word.value, &expanded, cx.dockerfile.escape).is_empty()
+            let resolved = (missing_variables(&word.value, &expanded, cx.dockerfile.escape)
+                .is_empty()
                 && expanded.error.is_none())
             .then(|| expanded.value.trim().to_owned());
             return Some(EffectiveUser {

@@ -64,6 +64,7 @@ mod tests {
     #[test_case("DF302", "FROM debian:12 AS b\nUSER app\nFROM b AS c\nFROM c\n", false; "two level chain")]
     #[test_case("DF302", "FROM debian:12 AS b\nUSER app\nFROM debian:12\n", true; "user in other stage")]
     #[test_case("DF302", "ARG BASE\nFROM $BASE\n", true; "unknown base")]
+    #[test_case("DF302", "FROM debian:12 AS app-amd64\nUSER app\nFROM app-${TARGETARCH}\n", false; "unknown base may be a stage with user")]
     #[test_case("DF302", "FROM gcr.io/distroless/base:debug-nonroot\n", false; "distroless debug nonroot")]
     #[test_case("DF302", "FROM nginxinc/nginx-unprivileged:1.27\n", false; "nginx unprivileged")]
     #[test_case("DF302", "ARG X=1\n", false; "no stage")]

@@ -15,7 +15,9 @@ declare_rule! {
     /// inherits the `USER` of `builder`. A `USER` in any other stage does not carry over
     /// and does not count. Base images known to run as an unprivileged user by default
     /// are accepted: tags containing `nonroot` (distroless `:nonroot`,
-    /// `:debug-nonroot`) and `nginxinc/nginx-unprivileged`.
+    /// `:debug-nonroot`) and `nginxinc/nginx-unprivileged`. When the final stage's base
+    /// depends on a variable with no value (`FROM app-${TARGETARCH}`) and another stage
+    /// sets `USER`, the base may be that stage, so nothing is reported.
     ///
     /// ## Why is this bad?
     /// Without `USER`, every process in the container runs as root, with root's access
@@ -59,24 +61,49 @@ declare_rule! {
 impl Check for UserMissingFinal {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
         let model = Model::new(cx);
-        let Some(last) = model.stages.len().checked_sub(1) else { return };
+        let Some(last) = model.stages.len().checked_sub(1) else {
+            return;
+        };
         if effective_user(cx, &model).is_some() {
             return;
         }
         let chain = model.chain(last);
         let root = chain.last().and_then(|&k| model.stages.get(k));
-        if let Some(Base::Image(image)) = root.map(|s| &s.base) {
-            if runs_unprivileged(image) {
-                return;
-            }
+        let Some(stage) = model.stages.get(last) else {
+            return;
+        };
+        // The usual mistake: `USER` was set, but in a stage that does not ship.
+        let elsewhere = cx
+            .dockerfile
+            .instructions
+            .iter()
+            .enumerate()
+            .find_map(|(i, instr)| {
+                let in_chain = model.stage_of(i).is_some_and(|k| chain.contains(&k));
+                match &instr.kind {
+                    InstructionKind::User(word) if !in_chain => {
+                        Some((instr.start_line, word.value.trim().to_owned()))
+                    }
+                    _ => None,
+                }
+            });
+        match root.map(|s| &s.base) {
+            Some(Base::Image(image)) if runs_unprivileged(image) => return,
+            // `FROM app-${TARGETARCH}` may well name a stage that sets `USER`.
+            Some(Base::Unresolved { .. }) if elsewhere.is_some() => return,
+            _ => {}
         }
-        let Some(stage) = model.stages.get(last) else { return };
         let mut message = if chain.len() > 1 {
             let bases: Vec<String> = chain
                 .iter()
                 .skip(1)
                 .filter_map(|&k| model.stages.get(k))
-                .map(|s| s.alias.map_or_else(|| format!("`{}`", s.image.value), |a| format!("`{}`", a.value)))
+                .map(|s| {
+                    s.alias.map_or_else(
+                        || format!("`{}`", s.image.value),
+                        |a| format!("`{}`", a.value),
+                    )
+                })
                 .collect();
             format!(
                 "neither the final stage nor the stages it is built on ({}) set `USER`, so the container runs as the base image's default user, usually root",
@@ -85,16 +112,10 @@ impl Check for UserMissingFinal {
         } else {
             "the final stage sets no `USER`, so the container runs as the base image's default user, usually root".to_owned()
         };
-        // The usual mistake: `USER` was set, but in a stage that does not ship.
-        let elsewhere = cx.dockerfile.instructions.iter().enumerate().find_map(|(i, instr)| {
-            let in_chain = model.stage_of(i).is_some_and(|k| chain.contains(&k));
-            match &instr.kind {
-                InstructionKind::User(word) if !in_chain => Some((instr.start_line, word.value.trim().to_owned())),
-                _ => None,
-            }
-        });
         if let Some((line, user)) = elsewhere {
-            message.push_str(&format!(" (`USER {user}` on line {line} is in another stage and does not carry over)"));
+            message.push_str(&format!(
+                " (`USER {user}` on line {line} is in another stage and does not carry over)"
+            ));
         }
         out.report(stage.image.range, message);
     }

@@ -47,8 +47,12 @@ declare_rule! {
 impl Check for UserRootFinal {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
         let model = Model::new(cx);
-        let Some(user) = effective_user(cx, &model) else { return };
-        let Some(value) = user.resolved.as_deref() else { return };
+        let Some(user) = effective_user(cx, &model) else {
+            return;
+        };
+        let Some(value) = user.resolved.as_deref() else {
+            return;
+        };
         if !is_root(value) {
             return;
         }
