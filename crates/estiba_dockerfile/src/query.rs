@@ -3,7 +3,7 @@
 
 use crate::ast::{
     CommandLine, Comment, Directive, Dockerfile, Flag, Heredoc, Instruction, InstructionKind,
-    Keyword, ScriptMap, ScriptSource, Segment, ShellScript, TextRange,
+    Keyword, ParseError, ScriptMap, ScriptSource, Segment, ShellScript, TextRange,
 };
 use crate::heredoc;
 use crate::parser::to_u32;
@@ -13,6 +13,14 @@ impl Dockerfile {
     #[must_use]
     pub fn has_errors(&self) -> bool {
         !self.errors.is_empty() || !self.build_errors.is_empty()
+    }
+
+    /// Every error, parser and build errors alike, ordered by position: what a "does not
+    /// build" diagnostic reports.
+    pub fn all_errors(&self) -> impl Iterator<Item = &ParseError> {
+        let mut all: Vec<&ParseError> = self.errors.iter().chain(&self.build_errors).collect();
+        all.sort_by_key(|e| (e.range.start, e.range.end));
+        all.into_iter()
     }
 
     /// The directive named `name` (lower case: `syntax`, `escape`, `check`).

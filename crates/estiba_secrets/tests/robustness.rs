@@ -85,8 +85,8 @@ fn repeat(unit: &str, size: usize) -> String {
     unit.repeat(size / unit.len() + 1)
 }
 
-/// Every pathological input must scan in time proportional to its size: doubling the
-/// input must not much more than double the time. Absolute limits are generous (debug
+/// Every pathological input must scan in time proportional to its size: quadrupling
+/// the input must not much more than quadruple the time. Absolute limits are generous (debug
 /// builds on a shared 2-core machine); the ratio is what catches quadratic behaviour.
 #[test]
 fn repeated_triggers_scan_in_linear_time() {
@@ -123,23 +123,30 @@ fn repeated_triggers_scan_in_linear_time() {
         "hooks.slack.com/services/",
     ];
     for unit in units {
-        let small = repeat(unit, 64 * 1024);
-        let large = repeat(unit, 256 * 1024);
+        let small = repeat(unit, 32 * 1024);
+        let large = repeat(unit, 128 * 1024);
+        // The fastest of three runs: other processes on a shared machine only ever
+        // add time, so the minimum is the measurement least disturbed by them.
         let time = |s: &str| {
-            let t = Instant::now();
-            let _ = scan_file("/app/config.yaml", s.as_bytes());
-            t.elapsed()
+            (0..3)
+                .map(|_| {
+                    let t = Instant::now();
+                    let _ = scan_file("/app/config.yaml", s.as_bytes());
+                    t.elapsed()
+                })
+                .min()
+                .unwrap_or_default()
         };
         let (ts, tl) = (time(&small), time(&large));
         assert!(
             tl < Duration::from_secs(10),
-            "{unit:?}: 256 KiB took {tl:?}"
+            "{unit:?}: 128 KiB took {tl:?}"
         );
         // 4x the input may take at most ~10x the time (noise allowance); quadratic
         // behaviour would take 16x.
         assert!(
             tl <= ts * 10 + Duration::from_millis(100),
-            "{unit:?}: {ts:?} for 64 KiB but {tl:?} for 256 KiB"
+            "{unit:?}: {ts:?} for 32 KiB but {tl:?} for 128 KiB"
         );
     }
 }

@@ -51,11 +51,13 @@ impl Check for DnfCacheNotCleaned {
                 .filter(|c| matches!(c.tool, Tool::Dnf | Tool::Microdnf) && rpm::downloads(c))
                 .find(|c| !cleaned_after(run, c))
             {
-                let sub = call.subcommand().unwrap_or_default();
-                let program = call.tool.program();
                 out.report(
                     run.call_range(call),
-                    format!("`{program} {sub}` leaves its cache in the layer: no `{program} clean all` follows in this `RUN`"),
+                    format!(
+                        "`{}` leaves its cache in the layer: no `{} clean all` follows in this `RUN`",
+                        call.label(),
+                        call.tool.program()
+                    ),
                 );
             }
         }

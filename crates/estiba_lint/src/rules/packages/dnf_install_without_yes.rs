@@ -53,7 +53,7 @@ impl Check for DnfInstallWithoutYes {
                 let Some(sub) = call.subcommand_arg() else { continue };
                 let finding = out.report(
                     run.call_range(call),
-                    format!("`{} {}` without `-y` aborts at its confirmation prompt", call.tool.program(), sub.text),
+                    format!("`{}` without `-y` aborts at its confirmation prompt", call.label()),
                 );
                 if !sub.from_variable {
                     finding.fix = run.insert_fix(sub.word, "-y", "add `-y`", Applicability::Safe);

@@ -326,6 +326,21 @@ impl<'a> Invocation<'a> {
         self.subcommand().is_some_and(|s| names.contains(&s))
     }
 
+    /// The command as a reader names it: the program, the sub-command, and for commands
+    /// with a second level (`yum group install`, `yarn global add`, `go mod download`)
+    /// that too.
+    pub(crate) fn label(&self) -> String {
+        let program = self.tool.program();
+        let Some(sub) = self.subcommand() else {
+            return program.to_owned();
+        };
+        let nested = matches!(sub, "group" | "groups" | "module" | "global" | "cache" | "mod" | "store" | "config");
+        match self.operand(1).filter(|_| nested) {
+            Some(second) => format!("{program} {sub} {}", second.text),
+            None => format!("{program} {sub}"),
+        }
+    }
+
     /// The `n`th operand, the sub-command being operand 0.
     pub(crate) fn operand(&self, n: usize) -> Option<&Arg<'a>> {
         self.operands.get(n).and_then(|&i| self.args.get(i))

@@ -54,7 +54,10 @@ impl Check for NpmInstallUnpinned {
                 for package in call.operands_from(1).filter(|a| !a.unresolved) {
                     let message = match pins::npm(&package.text) {
                         Pin::Unpinned => format!("{} is installed without a version", package.describe()),
-                        Pin::Moving => format!("{} names a tag or branch, not a version", package.describe()),
+                        Pin::Moving if follows_branch(&package.text) => {
+                            format!("{} follows a branch; add `#<tag or commit>`", package.describe())
+                        }
+                        Pin::Moving => format!("{} names a dist-tag, not a version", package.describe()),
                         _ => continue,
                     };
                     out.report(run.word_range(package.word), message);
@@ -62,4 +65,11 @@ impl Check for NpmInstallUnpinned {
             }
         }
     }
+}
+
+/// A repository spec (`user/repo`, `github:user/repo`, `git+https://…`) rather than a
+/// registry package with a dist-tag.
+fn follows_branch(spec: &str) -> bool {
+    let lower = spec.to_ascii_lowercase();
+    lower.starts_with("git") || lower.starts_with("bitbucket:") || (!spec.starts_with('@') && !spec.contains('@'))
 }

@@ -65,28 +65,24 @@ impl Check for PackageCacheLeft {
                 out.report(run.call_range(call), message);
             };
             if let Some(call) = run.calls(Tool::Npm).filter(|c| npm_fills_cache(c)).find(|c| !npm_kept_out(run, c)) {
-                let sub = call.subcommand().unwrap_or_default();
-                report(call, format!("`npm {sub}` leaves its download cache (`~/.npm`) in the layer: no `npm cache clean --force` follows in this `RUN`"));
+                report(call, format!("`{}` leaves its download cache (`~/.npm`) in the layer: no `npm cache clean --force` follows in this `RUN`", call.label()));
             }
             if let Some(call) = run
                 .calls(Tool::Pnpm)
                 .filter(|c| c.is(&["install", "i", "add", "fetch"]))
                 .find(|c| !pnpm_kept_out(run, c))
             {
-                let sub = call.subcommand().unwrap_or_default();
-                report(call, format!("`pnpm {sub}` leaves its package store in the layer: no `pnpm store prune` follows in this `RUN`"));
+                report(call, format!("`{}` leaves its package store in the layer: no `pnpm store prune` follows in this `RUN`", call.label()));
             }
             if let Some(call) = run
                 .calls(Tool::Composer)
                 .filter(|c| composer_fills_cache(c))
                 .find(|c| !composer_kept_out(run, c))
             {
-                let sub = call.subcommand().unwrap_or_default();
-                report(call, format!("`composer {sub}` leaves its download cache in the layer: add `--no-cache` or run `composer clear-cache` after it"));
+                report(call, format!("`{}` leaves its download cache in the layer: add `--no-cache` or run `composer clear-cache` after it", call.label()));
             }
             if let Some(call) = run.calls(Tool::Go).filter(|c| go_fills_cache(c)).find(|c| !go_kept_out(run, c)) {
-                let sub = call.subcommand().unwrap_or_default();
-                report(call, format!("`go {sub}` leaves the module and build caches in the layer: no `go clean -cache -modcache` follows in this `RUN`"));
+                report(call, format!("`{}` leaves the module and build caches in the layer: no `go clean -cache -modcache` follows in this `RUN`", call.label()));
             }
             if let Some(call) = run
                 .calls(Tool::Gem)

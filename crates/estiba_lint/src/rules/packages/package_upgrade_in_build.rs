@@ -50,12 +50,11 @@ impl Check for PackageUpgradeInBuild {
                 if !upgrades_everything(call) {
                     continue;
                 }
-                let sub = call.subcommand().unwrap_or_default();
                 out.report(
                     run.call_range(call),
                     format!(
-                        "`{} {sub}` upgrades every installed package in the build; rebuild from an updated base image instead",
-                        call.tool.program()
+                        "`{}` upgrades every installed package in the build; rebuild from an updated base image instead",
+                        call.label()
                     ),
                 );
             }

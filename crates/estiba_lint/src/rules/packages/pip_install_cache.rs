@@ -106,9 +106,8 @@ fn cache_kept_out(call: &Invocation<'_>, run: &Run<'_>) -> bool {
 /// An earlier `pip config set global.no-cache-dir …`, or a `pip.conf` with `no-cache-dir`
 /// written by `echo`/`printf`, in this stage or one it is built on.
 fn configured_off(runs: &[Run<'_>], run: &Run<'_>, position: usize) -> bool {
-    let by_pip = earlier(runs, run).any(|r| {
-        r.calls(Tool::Pip)
-            .any(|c| c.is(&["config"]) && c.operands_from(1).any(|a| a.text.contains("no-cache-dir")))
-    });
+    let sets = |c: &Invocation<'_>| c.is(&["config"]) && c.operands_from(1).any(|a| a.text.contains("no-cache-dir"));
+    let by_pip = run.calls(Tool::Pip).any(|c| c.position < position && sets(c))
+        || earlier(runs, run).any(|r| r.calls(Tool::Pip).any(sets));
     by_pip || configured_earlier(runs, run, position, |t| !t.starts_with('-') && t.to_ascii_lowercase().contains("no-cache-dir"))
 }

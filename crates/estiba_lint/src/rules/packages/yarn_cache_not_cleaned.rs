@@ -46,10 +46,9 @@ impl Check for YarnCacheNotCleaned {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
         for run in runs(cx).iter().filter(|r| r.ships) {
             if let Some(call) = run.calls(Tool::Yarn).filter(|c| installs(c)).find(|c| !kept_out(run, c)) {
-                let what = call.subcommand().unwrap_or("install");
                 out.report(
                     run.call_range(call),
-                    format!("`yarn {what}` leaves the yarn cache in the layer: no `yarn cache clean` follows in this `RUN`"),
+                    format!("`{}` leaves the yarn cache in the layer: no `yarn cache clean` follows in this `RUN`", call.label()),
                 );
             }
         }

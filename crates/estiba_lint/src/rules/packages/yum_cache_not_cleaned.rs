@@ -50,10 +50,9 @@ impl Check for YumCacheNotCleaned {
                 .filter(|c| rpm::downloads(c))
                 .find(|c| !cleaned_after(run, c))
             {
-                let sub = call.subcommand().unwrap_or_default();
                 out.report(
                     run.call_range(call),
-                    format!("`yum {sub}` leaves its cache in the layer: no `yum clean all` follows in this `RUN`"),
+                    format!("`{}` leaves its cache in the layer: no `yum clean all` follows in this `RUN`", call.label()),
                 );
             }
         }

@@ -62,10 +62,9 @@ impl Check for ZypperCacheNotCleaned {
                     && !run.removed_after(c.position, ZYPPER_CACHE, &[])
             });
             if let Some(call) = uncleaned {
-                let sub = call.subcommand().unwrap_or_default();
                 out.report(
                     run.call_range(call),
-                    format!("`zypper {sub}` leaves its cache in the layer: no `zypper clean` follows in this `RUN`"),
+                    format!("`{}` leaves its cache in the layer: no `zypper clean` follows in this `RUN`", call.label()),
                 );
             }
         }

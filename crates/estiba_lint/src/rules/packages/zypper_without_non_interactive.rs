@@ -67,10 +67,9 @@ impl Check for ZypperWithoutNonInteractive {
                 {
                     continue;
                 }
-                let sub = call.subcommand().unwrap_or_default();
                 let finding = out.report(
                     run.call_range(call),
-                    format!("`zypper {sub}` without `--non-interactive` waits for an answer no build can give"),
+                    format!("`{}` without `--non-interactive` waits for an answer no build can give", call.label()),
                 );
                 if !call.program.has_expansion {
                     finding.fix = run.insert_fix(call.program, "-n", "add `-n` (`--non-interactive`)", Applicability::Safe);
