@@ -8,12 +8,16 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Container security from the first line of a Dockerfile to the running container.
 #[derive(Debug, Parser)]
 #[command(name = "estiba", version, about, long_about = None, propagate_version = true)]
-#[command(after_help = "Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or input error.")]
+#[command(
+    after_help = "Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or input error."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
 
+// Parsed once per run: boxing the large variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint Dockerfiles and Containerfiles.
@@ -37,7 +41,12 @@ pub struct LintArgs {
     pub paths: Vec<PathBuf>,
 
     /// Name to report for standard input.
-    #[arg(long, value_name = "NAME", default_value = "Dockerfile", help_heading = "Input")]
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "Dockerfile",
+        help_heading = "Input"
+    )]
     pub stdin_filename: String,
 
     /// Build argument used when resolving `ARG` values in `FROM` (repeatable).
@@ -46,7 +55,11 @@ pub struct LintArgs {
 
     /// Registry or `registry/namespace` base images may come from (repeatable);
     /// default: Docker Official Images only.
-    #[arg(long = "trusted-registry", value_name = "REGISTRY", help_heading = "Rules")]
+    #[arg(
+        long = "trusted-registry",
+        value_name = "REGISTRY",
+        help_heading = "Rules"
+    )]
     pub trusted_registries: Vec<String>,
 
     #[command(flatten)]
@@ -78,11 +91,21 @@ pub struct CommonArgs {
     pub no_color: bool,
 
     /// Do not run a rule, by code, name or hadolint id (repeatable, or comma-separated).
-    #[arg(long = "ignore", value_name = "ID", value_delimiter = ',', help_heading = "Rules")]
+    #[arg(
+        long = "ignore",
+        value_name = "ID",
+        value_delimiter = ',',
+        help_heading = "Rules"
+    )]
     pub ignore: Vec<String>,
 
     /// Run only these rules, by code, name or hadolint id (repeatable, or comma-separated).
-    #[arg(long = "select", value_name = "ID", value_delimiter = ',', help_heading = "Rules")]
+    #[arg(
+        long = "select",
+        value_name = "ID",
+        value_delimiter = ',',
+        help_heading = "Rules"
+    )]
     pub select: Vec<String>,
 
     /// Configuration file [default: estiba.toml or .estiba.toml found from the current

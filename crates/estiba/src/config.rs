@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 /// What a configuration file contributes, before command-line flags are applied.
 #[derive(Debug, Default)]
-pub struct Loaded {
+pub(crate) struct Loaded {
     pub path: Option<PathBuf>,
     pub fail_on: Option<Severity>,
     pub min_severity: Option<Severity>,
@@ -91,7 +91,7 @@ const HADOLINT_NAMES: [&str; 2] = [".hadolint.yaml", ".hadolint.yml"];
 
 /// Find the configuration for a run started in `cwd`: the nearest estiba file from
 /// `cwd` upwards wins; only when there is none anywhere is a `.hadolint.yaml` used.
-pub fn discover(cwd: &Path) -> Option<PathBuf> {
+pub(crate) fn discover(cwd: &Path) -> Option<PathBuf> {
     for names in [&ESTIBA_NAMES, &HADOLINT_NAMES] {
         for dir in cwd.ancestors() {
             for name in names {
@@ -109,7 +109,7 @@ pub fn discover(cwd: &Path) -> Option<PathBuf> {
     candidate.is_file().then_some(candidate)
 }
 
-pub fn load(path: &Path) -> Result<Loaded> {
+pub(crate) fn load(path: &Path) -> Result<Loaded> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read configuration file {}", path.display()))?;
     let is_yaml = path
@@ -159,10 +159,13 @@ fn from_estiba(text: &str, path: &Path) -> Result<Loaded> {
     }
     settings.disabled = parsed.lint.ignore;
     for ignore in parsed.ignore {
-        if let Some(expires) = &ignore.expires {
-            if !is_iso_date(expires) {
-                bail!("ignore of {}: expires = \"{expires}\" is not a YYYY-MM-DD date", ignore.rule);
-            }
+        if let Some(expires) = &ignore.expires
+            && !is_iso_date(expires)
+        {
+            bail!(
+                "ignore of {}: expires = \"{expires}\" is not a YYYY-MM-DD date",
+                ignore.rule
+            );
         }
         settings.ignores.push(ConfiguredIgnore {
             rule: ignore.rule,
@@ -262,15 +265,27 @@ expires = "2027-01-31"
         .unwrap();
         assert_eq!(loaded.fail_on, Some(Severity::High));
         assert_eq!(loaded.settings.trusted_registries, ["ghcr.io/acme"]);
-        assert_eq!(loaded.settings.severity_overrides["DF004"], Severity::Medium);
+        assert_eq!(
+            loaded.settings.severity_overrides["DF004"],
+            Severity::Medium
+        );
         assert_eq!(loaded.settings.label_schema["maintainer"], LabelType::Email);
-        assert_eq!(loaded.settings.ignores[0].expires.as_deref(), Some("2027-01-31"));
+        assert_eq!(
+            loaded.settings.ignores[0].expires.as_deref(),
+            Some("2027-01-31")
+        );
     }
 
     #[test]
     fn rejects_unknown_keys_and_bad_dates() {
         assert!(from_estiba("colour = true", Path::new("e.toml")).is_err());
-        assert!(from_estiba("[[ignore]]\nrule = \"X\"\nexpires = \"soon\"", Path::new("e.toml")).is_err());
+        assert!(
+            from_estiba(
+                "[[ignore]]\nrule = \"X\"\nexpires = \"soon\"",
+                Path::new("e.toml")
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 
 /// One thing to lint.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Input {
+pub(crate) enum Input {
     File(PathBuf),
     Stdin,
 }
@@ -14,31 +14,52 @@ pub enum Input {
 /// Whether a file name is one a directory search should pick up: `Dockerfile`,
 /// `Containerfile`, `Dockerfile.*`, `*.Dockerfile`, `Dockerfile-*` (any case), but not
 /// templates and other files that merely share the prefix.
-pub fn is_dockerfile_name(name: &str) -> bool {
+pub(crate) fn is_dockerfile_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     let base_match = ["dockerfile", "containerfile"].iter().any(|base| {
         lower == *base
-            || lower.strip_prefix(base).is_some_and(|rest| rest.starts_with(['.', '-', '_']))
-            || lower.strip_suffix(base).is_some_and(|rest| rest.ends_with('.'))
+            || lower
+                .strip_prefix(base)
+                .is_some_and(|rest| rest.starts_with(['.', '-', '_']))
+            || lower
+                .strip_suffix(base)
+                .is_some_and(|rest| rest.ends_with('.'))
     });
     const NOT_DOCKERFILES: [&str; 16] = [
-        ".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".template", ".erb", ".md", ".txt", ".json",
-        ".yml", ".yaml", ".sh", ".bak", ".orig", ".swp",
+        ".j2",
+        ".jinja",
+        ".jinja2",
+        ".tmpl",
+        ".tpl",
+        ".template",
+        ".erb",
+        ".md",
+        ".txt",
+        ".json",
+        ".yml",
+        ".yaml",
+        ".sh",
+        ".bak",
+        ".orig",
+        ".swp",
     ];
-    base_match && !NOT_DOCKERFILES.iter().any(|ext| lower.ends_with(ext)) && !lower.ends_with(".dockerignore")
+    base_match
+        && !NOT_DOCKERFILES.iter().any(|ext| lower.ends_with(ext))
+        && !lower.ends_with(".dockerignore")
 }
 
 /// Expand paths: files are taken as given (whatever their name), directories are
 /// searched recursively honouring `.gitignore`, `-` is standard input. Results are
 /// sorted so reports do not depend on directory order.
-pub fn collect(paths: &[PathBuf]) -> Result<Vec<Input>> {
+pub(crate) fn collect(paths: &[PathBuf]) -> Result<Vec<Input>> {
     let mut inputs = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
             inputs.push(Input::Stdin);
             continue;
         }
-        let meta = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let meta =
+            std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
         if meta.is_dir() {
             let mut found = Vec::new();
             for entry in ignore::WalkBuilder::new(path).hidden(false).build() {
@@ -61,7 +82,7 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<Input>> {
 
 /// How a path is shown in reports: relative to the current directory when it is below
 /// it, with `/` separators.
-pub fn display_path(path: &Path) -> String {
+pub(crate) fn display_path(path: &Path) -> String {
     let shown = std::env::current_dir()
         .ok()
         .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
@@ -76,10 +97,27 @@ mod tests {
 
     #[test]
     fn dockerfile_names() {
-        for yes in ["Dockerfile", "dockerfile", "Containerfile", "Dockerfile.dev", "app.Dockerfile", "Dockerfile-alpine", "Containerfile.fedora"] {
+        for yes in [
+            "Dockerfile",
+            "dockerfile",
+            "Containerfile",
+            "Dockerfile.dev",
+            "app.Dockerfile",
+            "Dockerfile-alpine",
+            "Containerfile.fedora",
+        ] {
             assert!(is_dockerfile_name(yes), "{yes}");
         }
-        for no in ["Dockerfile.j2", "Dockerfile.template", "README.md", "dockerfile.md", ".dockerignore", "mydockerfile", "Dockerfiles", "docker-compose.yml"] {
+        for no in [
+            "Dockerfile.j2",
+            "Dockerfile.template",
+            "README.md",
+            "dockerfile.md",
+            ".dockerignore",
+            "mydockerfile",
+            "Dockerfiles",
+            "docker-compose.yml",
+        ] {
             assert!(!is_dockerfile_name(no), "{no}");
         }
     }

@@ -7,31 +7,42 @@ use anyhow::{Context, Result, bail};
 use estiba_diagnostics::{Baseline, Finding, Severity, SourceFile};
 use rayon::prelude::*;
 
-use estiba::args::{CommonArgs, LintArgs};
 use crate::inputs::{self, Input};
 use crate::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, config};
+use estiba::args::{CommonArgs, LintArgs};
 
-pub fn run(args: &LintArgs) -> Result<u8> {
+pub(crate) fn run(args: &LintArgs) -> Result<u8> {
     let common = &args.common;
     let loaded = load_config(common)?;
     let mut settings = loaded.settings;
     settings.today = crate::today();
-    settings.trusted_registries.extend(args.trusted_registries.iter().cloned());
+    settings
+        .trusted_registries
+        .extend(args.trusted_registries.iter().cloned());
     settings.disabled.extend(common.ignore.iter().cloned());
     settings.select.extend(common.select.iter().cloned());
     for build_arg in &args.build_args {
         let Some((name, value)) = build_arg.split_once('=') else {
             bail!("--build-arg `{build_arg}` is not NAME=VALUE");
         };
-        settings.build_args.insert(name.to_owned(), value.to_owned());
+        settings
+            .build_args
+            .insert(name.to_owned(), value.to_owned());
     }
     for id in settings.select.iter().chain(&settings.disabled) {
-        if !id.eq_ignore_ascii_case("all") && estiba_lint::find_rule(id).is_none() && !is_foreign_id(id) {
+        if !id.eq_ignore_ascii_case("all")
+            && estiba_lint::find_rule(id).is_none()
+            && !is_foreign_id(id)
+        {
             bail!("unknown rule `{id}` (`estiba rules` lists them)");
         }
     }
     for ignore in &settings.ignores {
-        if let Some(expiry) = ignore.expires.as_deref().filter(|e| *e <= settings.today.as_str()) {
+        if let Some(expiry) = ignore
+            .expires
+            .as_deref()
+            .filter(|e| *e <= settings.today.as_str())
+        {
             eprintln!(
                 "estiba: warning: the ignore of `{}` in {} expired on {expiry} and no longer applies",
                 ignore.rule, ignore.origin
@@ -42,7 +53,9 @@ pub fn run(args: &LintArgs) -> Result<u8> {
     let inputs = inputs::collect(&args.paths)?;
     let stdin_text = if inputs.contains(&Input::Stdin) {
         let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf).context("cannot read standard input")?;
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .context("cannot read standard input")?;
         Some(buf)
     } else {
         None
@@ -64,7 +77,10 @@ pub fn run(args: &LintArgs) -> Result<u8> {
                     &settings,
                     path.parent().or(Some(Path::new("."))),
                 )),
-                Err(err) => Err((inputs::display_path(path), format!("cannot read {}: {err}", path.display()))),
+                Err(err) => Err((
+                    inputs::display_path(path),
+                    format!("cannot read {}: {err}", path.display()),
+                )),
             },
         })
         .collect();
@@ -84,23 +100,37 @@ pub fn run(args: &LintArgs) -> Result<u8> {
                 targets.push(output.source.path().to_owned());
                 sources.push(output.source);
             }
-            Err((input, message)) => input_errors.push(estiba_report::InputError { input, message }),
+            Err((input, message)) => {
+                input_errors.push(estiba_report::InputError { input, message })
+            }
         }
     }
     for (ignore, used) in settings.ignores.iter().zip(&ignores_used) {
-        let expired = ignore.expires.as_deref().is_some_and(|e| e <= settings.today.as_str());
+        let expired = ignore
+            .expires
+            .as_deref()
+            .is_some_and(|e| e <= settings.today.as_str());
         if !used && !expired {
             findings.push(estiba_lint::unused_ignore_finding(ignore));
         }
     }
 
-    finish(common, loaded.fail_on, loaded.min_severity, findings, &sources, &targets, &input_errors)
+    finish(
+        common,
+        loaded.fail_on,
+        loaded.min_severity,
+        findings,
+        &sources,
+        &targets,
+        &input_errors,
+    )
 }
 
 /// hadolint pragmas and configs may name ShellCheck codes and retired DL rules.
 fn is_foreign_id(id: &str) -> bool {
     let upper = id.to_ascii_uppercase();
-    (upper.starts_with("SC") || upper.starts_with("DL")) && upper[2..].chars().all(|c| c.is_ascii_digit())
+    (upper.starts_with("SC") || upper.starts_with("DL"))
+        && upper[2..].chars().all(|c| c.is_ascii_digit())
 }
 
 fn load_config(common: &CommonArgs) -> Result<config::Loaded> {
@@ -109,7 +139,9 @@ fn load_config(common: &CommonArgs) -> Result<config::Loaded> {
     }
     let path = match &common.config {
         Some(path) => Some(path.clone()),
-        None => std::env::current_dir().ok().and_then(|cwd| config::discover(&cwd)),
+        None => std::env::current_dir()
+            .ok()
+            .and_then(|cwd| config::discover(&cwd)),
     };
     match path {
         Some(path) => config::load(&path),
@@ -118,7 +150,7 @@ fn load_config(common: &CommonArgs) -> Result<config::Loaded> {
 }
 
 /// Shared by every verb: baseline, severity filter, report, exit status.
-pub fn finish(
+pub(crate) fn finish(
     common: &CommonArgs,
     config_fail_on: Option<Severity>,
     config_min_severity: Option<Severity>,
@@ -130,7 +162,11 @@ pub fn finish(
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     if let Some(path) = &common.write_baseline {
         Baseline::from_findings(&findings).write(path)?;
-        eprintln!("estiba: wrote baseline {} ({} findings)", path.display(), findings.iter().filter(|f| !f.is_suppressed()).count());
+        eprintln!(
+            "estiba: wrote baseline {} ({} findings)",
+            path.display(),
+            findings.iter().filter(|f| !f.is_suppressed()).count()
+        );
     }
     if let Some(path) = &common.baseline {
         let baseline = Baseline::read(path)?;
@@ -140,7 +176,11 @@ pub fn finish(
     if let Some(min) = min_severity {
         findings.retain(|f| f.severity >= min);
     }
-    let fail_on = common.fail_on.map(Severity::from).or(config_fail_on).unwrap_or(Severity::Info);
+    let fail_on = common
+        .fail_on
+        .map(Severity::from)
+        .or(config_fail_on)
+        .unwrap_or(Severity::Info);
 
     let to_file = common.output.is_some();
     let color = crate::use_color(common.no_color, to_file);
@@ -179,6 +219,8 @@ pub fn finish(
     if !input_errors.is_empty() {
         return Ok(EXIT_ERROR);
     }
-    let failing = findings.iter().any(|f| !f.is_suppressed() && f.severity >= fail_on);
+    let failing = findings
+        .iter()
+        .any(|f| !f.is_suppressed() && f.severity >= fail_on);
     Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN })
 }

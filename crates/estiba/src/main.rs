@@ -24,7 +24,11 @@ fn main() -> ExitCode {
         Err(err) => {
             let _ = err.print();
             // --help and --version are not errors.
-            return ExitCode::from(if err.use_stderr() { EXIT_ERROR } else { EXIT_CLEAN });
+            return ExitCode::from(if err.use_stderr() {
+                EXIT_ERROR
+            } else {
+                EXIT_CLEAN
+            });
         }
     };
     let result = match cli.command {

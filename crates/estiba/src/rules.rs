@@ -8,7 +8,7 @@ use estiba_diagnostics::RuleMeta;
 use crate::EXIT_CLEAN;
 use estiba::args::{ListFormat, RuleArgs, RulesArgs};
 
-pub fn list(args: &RulesArgs) -> Result<u8> {
+pub(crate) fn list(args: &RulesArgs) -> Result<u8> {
     let catalogue = estiba_lint::catalogue();
     let mut out = std::io::stdout().lock();
     match args.format {
@@ -36,7 +36,7 @@ pub fn list(args: &RulesArgs) -> Result<u8> {
     Ok(EXIT_CLEAN)
 }
 
-pub fn show(args: &RuleArgs) -> Result<u8> {
+pub(crate) fn show(args: &RuleArgs) -> Result<u8> {
     let Some(meta) = estiba_lint::find_rule(&args.id) else {
         bail!("no rule `{}` (`estiba rules` lists them)", args.id);
     };

@@ -28,7 +28,12 @@ fn estiba_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("run estiba");
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -57,10 +62,23 @@ fn exit_codes() {
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(stdout(&o).contains("DF111"));
 
-    let o = estiba(dir.path(), &["lint", "--select", "DF111", "clean.Dockerfile"]);
+    let o = estiba(
+        dir.path(),
+        &["lint", "--select", "DF111", "clean.Dockerfile"],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 
-    let o = estiba(dir.path(), &["lint", "--select", "DF111", "--fail-on", "high", "Dockerfile"]);
+    let o = estiba(
+        dir.path(),
+        &[
+            "lint",
+            "--select",
+            "DF111",
+            "--fail-on",
+            "high",
+            "Dockerfile",
+        ],
+    );
     assert_eq!(o.status.code(), Some(0));
 
     let o = estiba(dir.path(), &["lint", "missing.Dockerfile"]);
@@ -80,7 +98,16 @@ fn lints_standard_input() {
     let dir = tempfile::tempdir().unwrap();
     let o = estiba_stdin(
         dir.path(),
-        &["lint", "--select", "DF111", "--format", "json", "--stdin-filename", "app.Dockerfile", "-"],
+        &[
+            "lint",
+            "--select",
+            "DF111",
+            "--format",
+            "json",
+            "--stdin-filename",
+            "app.Dockerfile",
+            "-",
+        ],
         DEPRECATED,
     );
     assert_eq!(o.status.code(), Some(1));
@@ -95,13 +122,27 @@ fn inline_suppressions() {
     let dir = tempfile::tempdir().unwrap();
     let text = "FROM debian:12\n# estiba: ignore=DF111 reason=\"legacy\"\nMAINTAINER a\n# hadolint ignore=DL4000\nMAINTAINER b\n# estiba: ignore=maintainer-deprecated\nLABEL x=y\n";
     std::fs::write(dir.path().join("Dockerfile"), text).unwrap();
-    let o = estiba(dir.path(), &["lint", "--select", "DF111,ES001", "--format", "json", "Dockerfile"]);
+    let o = estiba(
+        dir.path(),
+        &[
+            "lint",
+            "--select",
+            "DF111,ES001",
+            "--format",
+            "json",
+            "Dockerfile",
+        ],
+    );
     let f = findings(&o);
     let suppressed: Vec<_> = f.iter().filter(|f| !f["suppressed"].is_null()).collect();
     assert_eq!(suppressed.len(), 2, "{f:#?}");
     assert_eq!(suppressed[0]["suppressed"]["justification"], "legacy");
     let unused: Vec<_> = f.iter().filter(|f| f["rule"] == "ES001").collect();
-    assert_eq!(unused.len(), 1, "the pragma above LABEL suppresses nothing: {f:#?}");
+    assert_eq!(
+        unused.len(),
+        1,
+        "the pragma above LABEL suppresses nothing: {f:#?}"
+    );
     assert_eq!(unused[0]["location"]["span"]["start"]["line"], 6);
 }
 
@@ -111,14 +152,50 @@ fn baseline_reports_only_new_findings() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("Dockerfile");
     std::fs::write(&file, DEPRECATED).unwrap();
-    let o = estiba(dir.path(), &["lint", "--select", "DF111", "--write-baseline", "base.json", "Dockerfile"]);
+    let o = estiba(
+        dir.path(),
+        &[
+            "lint",
+            "--select",
+            "DF111",
+            "--write-baseline",
+            "base.json",
+            "Dockerfile",
+        ],
+    );
     assert_eq!(o.status.code(), Some(1));
-    let o = estiba(dir.path(), &["lint", "--select", "DF111", "--baseline", "base.json", "Dockerfile"]);
+    let o = estiba(
+        dir.path(),
+        &[
+            "lint",
+            "--select",
+            "DF111",
+            "--baseline",
+            "base.json",
+            "Dockerfile",
+        ],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 
     // Lines move and a new finding appears: only the new one is reported.
-    std::fs::write(&file, "# comment\nFROM debian:12\n\nMAINTAINER someone\nMAINTAINER other\n").unwrap();
-    let o = estiba(dir.path(), &["lint", "--select", "DF111", "--baseline", "base.json", "--format", "json", "Dockerfile"]);
+    std::fs::write(
+        &file,
+        "# comment\nFROM debian:12\n\nMAINTAINER someone\nMAINTAINER other\n",
+    )
+    .unwrap();
+    let o = estiba(
+        dir.path(),
+        &[
+            "lint",
+            "--select",
+            "DF111",
+            "--baseline",
+            "base.json",
+            "--format",
+            "json",
+            "Dockerfile",
+        ],
+    );
     assert_eq!(o.status.code(), Some(1));
     let f = findings(&o);
     assert_eq!(f.len(), 1, "{f:#?}");
@@ -150,10 +227,26 @@ fn configured_ignores() {
         "[[ignore]]\nrule = \"DF111\"\nreason = \"accepted\"\n\n[[ignore]]\nrule = \"DL3008\"\nreason = \"stale\"\n",
     )
     .unwrap();
-    let o = estiba(dir.path(), &["lint", "--select", "DF111,ES001", "--format", "json", "Dockerfile"]);
+    let o = estiba(
+        dir.path(),
+        &[
+            "lint",
+            "--select",
+            "DF111,ES001",
+            "--format",
+            "json",
+            "Dockerfile",
+        ],
+    );
     let f = findings(&o);
-    assert!(f.iter().any(|f| f["rule"] == "DF111" && f["suppressed"]["kind"] == "external"));
-    assert!(f.iter().any(|f| f["rule"] == "ES001" && f["message"].as_str().unwrap().contains("DL3008")));
+    assert!(
+        f.iter()
+            .any(|f| f["rule"] == "DF111" && f["suppressed"]["kind"] == "external")
+    );
+    assert!(
+        f.iter()
+            .any(|f| f["rule"] == "ES001" && f["message"].as_str().unwrap().contains("DL3008"))
+    );
 
     std::fs::write(
         dir.path().join("estiba.toml"),
@@ -180,13 +273,23 @@ fn walks_directories() {
     std::fs::write(root.join(".gitignore"), "build/\n").unwrap();
     // The ignore crate honours .gitignore only inside a git repository.
     std::fs::create_dir_all(root.join(".git")).unwrap();
-    let o = estiba(root, &["lint", "--select", "DF111", "--format", "json", "."]);
+    let o = estiba(
+        root,
+        &["lint", "--select", "DF111", "--format", "json", "."],
+    );
     let mut paths: Vec<String> = findings(&o)
         .iter()
         .map(|f| f["location"]["path"].as_str().unwrap().to_owned())
         .collect();
     paths.sort();
-    assert_eq!(paths, ["svc/Containerfile", "svc/a/Dockerfile", "svc/app.Dockerfile"]);
+    assert_eq!(
+        paths,
+        [
+            "svc/Containerfile",
+            "svc/a/Dockerfile",
+            "svc/app.Dockerfile"
+        ]
+    );
 }
 
 /// Validates that every output format is produced and machine formats parse.
@@ -195,7 +298,17 @@ fn output_formats() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("Dockerfile"), DEPRECATED).unwrap();
     for format in ["text", "json", "sarif", "junit", "github", "gitlab"] {
-        let o = estiba(dir.path(), &["lint", "--select", "DF111", "--format", format, "Dockerfile"]);
+        let o = estiba(
+            dir.path(),
+            &[
+                "lint",
+                "--select",
+                "DF111",
+                "--format",
+                format,
+                "Dockerfile",
+            ],
+        );
         assert_eq!(o.status.code(), Some(1), "{format}");
         let out = stdout(&o);
         assert!(out.contains("DF111"), "{format}: {out}");
@@ -206,7 +319,19 @@ fn output_formats() {
             _ => {}
         }
     }
-    let o = estiba(dir.path(), &["lint", "--select", "DF111", "--format", "sarif", "-o", "out.sarif", "Dockerfile"]);
+    let o = estiba(
+        dir.path(),
+        &[
+            "lint",
+            "--select",
+            "DF111",
+            "--format",
+            "sarif",
+            "-o",
+            "out.sarif",
+            "Dockerfile",
+        ],
+    );
     assert_eq!(o.status.code(), Some(1));
     assert!(o.stdout.is_empty());
     let written: serde_json::Value =
@@ -221,7 +346,13 @@ fn rule_catalogue_commands() {
     let o = estiba(dir.path(), &["rules", "--format", "json"]);
     assert_eq!(o.status.code(), Some(0));
     let rules: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert!(rules.as_array().unwrap().iter().any(|r| r["code"] == "DF111"));
+    assert!(
+        rules
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["code"] == "DF111")
+    );
     for id in ["DF111", "maintainer-deprecated", "DL4000", "dl4000"] {
         let o = estiba(dir.path(), &["rule", id]);
         assert_eq!(o.status.code(), Some(0), "{id}");
@@ -239,6 +370,11 @@ fn hostile_input_is_a_finding() {
     bytes.extend(std::iter::repeat_n(b'a', 200_000));
     std::fs::write(dir.path().join("Dockerfile"), &bytes).unwrap();
     let o = estiba(dir.path(), &["lint", "--format", "json", "Dockerfile"]);
-    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(findings(&o).iter().any(|f| f["rule"] == "DF000"));
 }

@@ -99,10 +99,11 @@ impl Baseline {
     }
 
     pub fn write(&self, path: &Path) -> Result<(), BaselineError> {
-        let mut text = serde_json::to_string_pretty(self).map_err(|source| BaselineError::Parse {
-            path: path.to_owned(),
-            source,
-        })?;
+        let mut text =
+            serde_json::to_string_pretty(self).map_err(|source| BaselineError::Parse {
+                path: path.to_owned(),
+                source,
+            })?;
         text.push('\n');
         crate::write_atomically(path, text.as_bytes()).map_err(|source| BaselineError::Write {
             path: path.to_owned(),

@@ -60,7 +60,11 @@ impl SourceFile {
     }
 
     pub fn span(&self, start: usize, end: usize) -> Span {
-        let (start, end) = if start <= end { (start, end) } else { (end, start) };
+        let (start, end) = if start <= end {
+            (start, end)
+        } else {
+            (end, start)
+        };
         Span {
             start: self.position(start),
             end: self.position(end),

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::ast::{CommandLine, Dockerfile, Instruction, InstructionKind, Separator};
+use crate::ast::{CommandLine, Dockerfile, Instruction, InstructionKind, Separator, Word};
 use crate::instruction::go_lower;
 
 impl Dockerfile {
@@ -43,15 +43,15 @@ fn dump_node(ins: &Instruction) -> String {
     }
     let mut values: Vec<&str> = Vec::new();
     match &ins.kind {
-        InstructionKind::From { words, .. } => values.extend(words.iter().map(|w| w.as_str())),
+        InstructionKind::From { words, .. } => values.extend(words.iter().map(Word::as_str)),
         InstructionKind::Run(cmd)
         | InstructionKind::Cmd(cmd)
         | InstructionKind::Entrypoint(cmd)
         | InstructionKind::Shell(cmd) => push_command(&mut values, cmd),
         InstructionKind::Copy { sources, dest, .. }
         | InstructionKind::Add { sources, dest, .. } => {
-            values.extend(sources.iter().map(|w| w.as_str()));
-            values.extend(dest.iter().map(|w| w.as_str()));
+            values.extend(sources.iter().map(Word::as_str));
+            values.extend(dest.iter().map(Word::as_str));
         }
         InstructionKind::Env(pairs) | InstructionKind::Label(pairs) => {
             for kv in pairs {
@@ -65,7 +65,7 @@ fn dump_node(ins: &Instruction) -> String {
         }
         InstructionKind::Arg(decls) => values.extend(decls.iter().map(|d| d.word.as_str())),
         InstructionKind::Expose(words) | InstructionKind::Volume { paths: words, .. } => {
-            values.extend(words.iter().map(|w| w.as_str()));
+            values.extend(words.iter().map(Word::as_str));
         }
         InstructionKind::User(w)
         | InstructionKind::Workdir(w)
@@ -95,7 +95,7 @@ fn dump_node(ins: &Instruction) -> String {
 
 fn push_command<'a>(values: &mut Vec<&'a str>, cmd: &'a CommandLine) {
     match cmd {
-        CommandLine::Exec { args, .. } => values.extend(args.iter().map(|w| w.as_str())),
+        CommandLine::Exec { args, .. } => values.extend(args.iter().map(Word::as_str)),
         CommandLine::Shell(text) if text.text.is_empty() => {}
         CommandLine::Shell(text) => values.push(&text.text),
     }

@@ -3,6 +3,7 @@
 //! The checker holds the parsed Dockerfile, its stage model and the settings, and
 //! parses each `RUN` script at most once however many rules look at it.
 
+use std::cell::OnceCell;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -35,7 +36,11 @@ pub(crate) struct RunScript {
 impl RunScript {
     /// The file range of `range` in the script text; bytes BuildKit synthesised (around
     /// heredocs) fall back to the instruction.
-    pub(crate) fn file_range(&self, range: std::ops::Range<usize>, instruction: &Instruction) -> TextRange {
+    pub(crate) fn file_range(
+        &self,
+        range: std::ops::Range<usize>,
+        instruction: &Instruction,
+    ) -> TextRange {
         let start = self.text.file_offset(range.start);
         let end = range
             .end
@@ -62,7 +67,28 @@ pub(crate) struct Checker<'a> {
     /// Directory of the Dockerfile (the usual build context), when it came from disk.
     pub(crate) context_dir: Option<&'a Path>,
     shells: Vec<ShellKind>,
+    scripts: &'a ScriptStore,
+    /// The commands of each parsed script from a default shell state: most rules walk
+    /// them, and walking once per rule made files with many `RUN`s slow.
+    commands: Vec<OnceCell<Vec<estiba_shell::CommandRef<'a>>>>,
+}
+
+/// The parsed `RUN` scripts of one file, filled on first use. It lives outside the
+/// [`Checker`] so that the checker can hand out references into it for the whole run.
+pub(crate) struct ScriptStore {
     scripts: Vec<OnceLock<Option<RunScript>>>,
+}
+
+impl ScriptStore {
+    pub(crate) fn new(dockerfile: &Dockerfile) -> Self {
+        ScriptStore {
+            scripts: dockerfile
+                .instructions
+                .iter()
+                .map(|_| OnceLock::new())
+                .collect(),
+        }
+    }
 }
 
 impl<'a> Checker<'a> {
@@ -72,9 +98,14 @@ impl<'a> Checker<'a> {
         semantic: &'a Model,
         settings: &'a Settings,
         context_dir: Option<&'a Path>,
+        scripts: &'a ScriptStore,
     ) -> Self {
         let shells = shell_kinds(dockerfile);
-        let scripts = dockerfile.instructions.iter().map(|_| OnceLock::new()).collect();
+        let commands = dockerfile
+            .instructions
+            .iter()
+            .map(|_| OnceCell::new())
+            .collect();
         Checker {
             source,
             dockerfile,
@@ -83,6 +114,7 @@ impl<'a> Checker<'a> {
             context_dir,
             shells,
             scripts,
+            commands,
         }
     }
 
@@ -92,14 +124,17 @@ impl<'a> Checker<'a> {
 
     /// The shell that runs instruction `index` in shell form.
     pub(crate) fn shell_kind(&self, index: usize) -> &ShellKind {
-        self.shells.get(index).unwrap_or(&ShellKind::Posix { pipefail: false })
+        self.shells
+            .get(index)
+            .unwrap_or(&ShellKind::Posix { pipefail: false })
     }
 
     /// The parsed shell script of `RUN` instruction `index`: shell form (with its
     /// heredocs) or a heredoc-only script. `None` for exec form, non-POSIX shells and
     /// shebang scripts in another language.
-    pub(crate) fn run_script(&self, index: usize) -> Option<&RunScript> {
-        let cell = self.scripts.get(index)?;
+    pub(crate) fn run_script(&self, index: usize) -> Option<&'a RunScript> {
+        let scripts: &'a ScriptStore = self.scripts;
+        let cell = scripts.scripts.get(index)?;
         cell.get_or_init(|| {
             let instruction = self.dockerfile.instructions.get(index)?;
             let ShellKind::Posix { pipefail } = self.shell_kind(index) else {
@@ -119,8 +154,18 @@ impl<'a> Checker<'a> {
         .as_ref()
     }
 
+    /// The commands [`Checker::run_script`]'s script runs, analysed from a default shell
+    /// state (as [`estiba_shell::Script::commands`] gives them), computed once.
+    pub(crate) fn run_commands(&self, index: usize) -> Option<&[estiba_shell::CommandRef<'a>]> {
+        let script = self.run_script(index)?;
+        let cell = self.commands.get(index)?;
+        Some(cell.get_or_init(|| script.script.commands().collect()))
+    }
+
     /// Every `RUN` (not the ones inside `ONBUILD`) with its parsed script.
-    pub(crate) fn run_scripts(&self) -> impl Iterator<Item = (usize, &'a Instruction, &RunScript)> + '_ {
+    pub(crate) fn run_scripts(
+        &self,
+    ) -> impl Iterator<Item = (usize, &'a Instruction, &RunScript)> + '_ {
         self.instructions().filter_map(move |(i, instr)| {
             if instr.keyword != Keyword::Run {
                 return None;
@@ -130,19 +175,26 @@ impl<'a> Checker<'a> {
     }
 
     /// Exec-form `RUN` instructions, whose argv rules may want to look at too.
-    pub(crate) fn exec_runs(&self) -> impl Iterator<Item = (usize, &'a Instruction, &'a [estiba_dockerfile::Word])> + 'a {
-        self.instructions().filter_map(|(i, instr)| match &instr.kind {
-            InstructionKind::Run(CommandLine::Exec { args, .. }) => Some((i, instr, args.as_slice())),
-            _ => None,
-        })
+    pub(crate) fn exec_runs(
+        &self,
+    ) -> impl Iterator<Item = (usize, &'a Instruction, &'a [estiba_dockerfile::Word])> + 'a {
+        self.instructions()
+            .filter_map(|(i, instr)| match &instr.kind {
+                InstructionKind::Run(CommandLine::Exec { args, .. }) => {
+                    Some((i, instr, args.as_slice()))
+                }
+                _ => None,
+            })
     }
 }
 
 fn is_posix_shebang(text: &str) -> bool {
     let first = text.lines().next().unwrap_or("");
-    ["/sh", "/bash", "/dash", "/ash", "/zsh", "env sh", "env bash"]
-        .iter()
-        .any(|s| first.contains(s))
+    [
+        "/sh", "/bash", "/dash", "/ash", "/zsh", "env sh", "env bash",
+    ]
+    .iter()
+    .any(|s| first.contains(s))
 }
 
 /// Follow `SHELL` instructions stage by stage: each `FROM` resets to `/bin/sh -c`.

@@ -57,10 +57,15 @@ mod tests {
             let meta = rule.meta();
             let code = meta.code;
             assert!(
-                meta.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                meta.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
                 "{code}: name must be kebab-case"
             );
-            assert!(!meta.name.starts_with("no-"), "{code}: names name the pattern, not the fix");
+            assert!(
+                !meta.name.starts_with("no-"),
+                "{code}: names name the pattern, not the fix"
+            );
             let docs = meta.markdown();
             for heading in ["## What it does", "## Why is this bad?", "## Example"] {
                 assert!(docs.contains(heading), "{code}: docs lack `{heading}`");

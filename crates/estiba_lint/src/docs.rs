@@ -37,7 +37,12 @@ pub fn rule_page(meta: &RuleMeta) -> String {
         for reference in meta.references {
             match reference.url_for() {
                 Some(url) if reference.kind != ReferenceKind::Url => {
-                    let _ = writeln!(page, "- {}: [{}]({url})", reference.kind.label(), reference.id);
+                    let _ = writeln!(
+                        page,
+                        "- {}: [{}]({url})",
+                        reference.kind.label(),
+                        reference.id
+                    );
                 }
                 Some(url) => {
                     let _ = writeln!(page, "- <{url}>");

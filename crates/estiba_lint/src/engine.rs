@@ -8,7 +8,7 @@ use estiba_diagnostics::{
 use estiba_dockerfile::semantic::Model;
 use estiba_dockerfile::{Dockerfile, TextRange};
 
-use crate::checker::{Checker, Sink};
+use crate::checker::{Checker, ScriptStore, Sink};
 use crate::pragma::{Pragma, PragmaOrigin, PragmaScope, parse_pragma};
 use crate::rule::Rule;
 use crate::rules::engine::{UnknownRuleInSuppression, UnusedSuppression};
@@ -27,7 +27,12 @@ pub struct LintOutput {
 
 /// Lint one Dockerfile. `path` is how reports name the file; `context_dir` is the
 /// directory a build would most likely use as context (for `.dockerignore` checks).
-pub fn lint(path: &str, bytes: &[u8], settings: &Settings, context_dir: Option<&Path>) -> LintOutput {
+pub fn lint(
+    path: &str,
+    bytes: &[u8],
+    settings: &Settings,
+    context_dir: Option<&Path>,
+) -> LintOutput {
     let dockerfile = estiba_dockerfile::parse_bytes(bytes);
     let source = SourceFile::new(path, String::from_utf8_lossy(bytes).into_owned());
     let build_args: Vec<(&str, &str)> = settings
@@ -36,7 +41,15 @@ pub fn lint(path: &str, bytes: &[u8], settings: &Settings, context_dir: Option<&
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     let semantic = Model::with_build_args(&dockerfile, &build_args);
-    let checker = Checker::new(&source, &dockerfile, &semantic, settings, context_dir);
+    let scripts = ScriptStore::new(&dockerfile);
+    let checker = Checker::new(
+        &source,
+        &dockerfile,
+        &semantic,
+        settings,
+        context_dir,
+        &scripts,
+    );
 
     let mut findings = Vec::new();
     for rule in codes::rules() {
@@ -49,6 +62,7 @@ pub fn lint(path: &str, bytes: &[u8], settings: &Settings, context_dir: Option<&
     }
 
     apply_pragmas(&checker, &mut findings);
+    drop(checker);
     let ignores_used = apply_configured_ignores(path, settings, &mut findings);
 
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -80,7 +94,9 @@ fn collect_pragmas(dockerfile: &Dockerfile, source: &SourceFile) -> Vec<PlacedPr
         };
         let lines = match pragma.scope {
             PragmaScope::File => None,
-            PragmaScope::NextInstruction => next_instruction_lines(dockerfile, source, comment.line),
+            PragmaScope::NextInstruction => {
+                next_instruction_lines(dockerfile, source, comment.line)
+            }
         };
         placed.push(PlacedPragma {
             pragma,
@@ -93,8 +109,15 @@ fn collect_pragmas(dockerfile: &Dockerfile, source: &SourceFile) -> Vec<PlacedPr
 
 /// The instruction a line-scoped pragma on `line` governs: the next one, provided
 /// nothing but comments and blank lines come between (as hadolint reads it).
-fn next_instruction_lines(dockerfile: &Dockerfile, source: &SourceFile, line: u32) -> Option<(u32, u32)> {
-    let next = dockerfile.instructions.iter().find(|i| i.start_line > line)?;
+fn next_instruction_lines(
+    dockerfile: &Dockerfile,
+    source: &SourceFile,
+    line: u32,
+) -> Option<(u32, u32)> {
+    let next = dockerfile
+        .instructions
+        .iter()
+        .find(|i| i.start_line > line)?;
     let between_is_only_comments = (line + 1..next.start_line).all(|l| {
         dockerfile.comments.iter().any(|c| c.line == l) || source.line_text(l).trim().is_empty()
     });
@@ -119,7 +142,13 @@ fn apply_pragmas(cx: &Checker<'_>, findings: &mut Vec<Finding>) {
                 // hadolint pragmas legitimately name ShellCheck codes and hadolint rules
                 // estiba does not carry.
                 if placed.pragma.origin == PragmaOrigin::Estiba {
-                    report_engine(cx, &UnknownRuleInSuppression, &mut extra, id_range, format!("`{id}` is not an estiba rule code, name or hadolint id"));
+                    report_engine(
+                        cx,
+                        &UnknownRuleInSuppression,
+                        &mut extra,
+                        id_range,
+                        format!("`{id}` is not an estiba rule code, name or hadolint id"),
+                    );
                 }
                 continue;
             }
@@ -150,14 +179,26 @@ fn apply_pragmas(cx: &Checker<'_>, findings: &mut Vec<Finding>) {
                 }
             }
             if !used {
-                report_engine(cx, &UnusedSuppression, &mut extra, id_range, format!("suppression of `{id}` matches no finding"));
+                report_engine(
+                    cx,
+                    &UnusedSuppression,
+                    &mut extra,
+                    id_range,
+                    format!("suppression of `{id}` matches no finding"),
+                );
             }
         }
     }
     findings.extend(extra);
 }
 
-fn report_engine(cx: &Checker<'_>, rule: &dyn Rule, out: &mut Vec<Finding>, range: TextRange, message: String) {
+fn report_engine(
+    cx: &Checker<'_>,
+    rule: &dyn Rule,
+    out: &mut Vec<Finding>,
+    range: TextRange,
+    message: String,
+) {
     let meta = rule.meta();
     if !cx.settings.is_enabled(meta) {
         return;
@@ -166,13 +207,21 @@ fn report_engine(cx: &Checker<'_>, rule: &dyn Rule, out: &mut Vec<Finding>, rang
     sink.report(range, message);
 }
 
-fn apply_configured_ignores(path: &str, settings: &Settings, findings: &mut [Finding]) -> Vec<bool> {
+fn apply_configured_ignores(
+    path: &str,
+    settings: &Settings,
+    findings: &mut [Finding],
+) -> Vec<bool> {
     let catalogue: Vec<&'static RuleMeta> = codes::rules().iter().map(|r| r.meta()).collect();
     settings
         .ignores
         .iter()
         .map(|ignore| {
-            if ignore.expires.as_deref().is_some_and(|e| e <= settings.today.as_str()) {
+            if ignore
+                .expires
+                .as_deref()
+                .is_some_and(|e| e <= settings.today.as_str())
+            {
                 return false;
             }
             if let Some(glob) = &ignore.path {

@@ -5,8 +5,8 @@
 //! per file under `rules/<category>/` and are registered in [`codes`].
 
 mod checker;
-pub mod docs;
 pub mod codes;
+pub mod docs;
 mod engine;
 mod pragma;
 mod rule;
@@ -31,5 +31,10 @@ pub fn find_rule(id: &str) -> Option<&'static RuleMeta> {
         .iter()
         .map(|r| r.meta())
         .find(|m| m.code.eq_ignore_ascii_case(id) || m.name.eq_ignore_ascii_case(id))
-        .or_else(|| codes::rules().iter().map(|r| r.meta()).find(|m| m.matches_id(id)))
+        .or_else(|| {
+            codes::rules()
+                .iter()
+                .map(|r| r.meta())
+                .find(|m| m.matches_id(id))
+        })
 }

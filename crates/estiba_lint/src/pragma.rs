@@ -78,11 +78,14 @@ pub(crate) fn parse_pragma(comment: &str) -> Option<Pragma> {
             pos += 1;
         }
         let start = pos;
-        while pos < bytes.len() && (bytes[pos].is_ascii_alphanumeric() || matches!(bytes[pos], b'-' | b'_')) {
+        while pos < bytes.len()
+            && (bytes[pos].is_ascii_alphanumeric() || matches!(bytes[pos], b'-' | b'_'))
+        {
             pos += 1;
         }
         let id = &list_trimmed[start..pos];
-        let is_reason = id.eq_ignore_ascii_case("reason") && list_trimmed[pos..].trim_start().starts_with('=');
+        let is_reason =
+            id.eq_ignore_ascii_case("reason") && list_trimmed[pos..].trim_start().starts_with('=');
         if id.is_empty() || is_reason {
             list_end = start;
             break;
@@ -110,7 +113,9 @@ pub(crate) fn parse_pragma(comment: &str) -> Option<Pragma> {
 
 fn parse_reason(rest: &str) -> Option<String> {
     let rest = rest.trim();
-    let value = strip_prefix_ci(rest, "reason")?.trim_start().strip_prefix('=')?;
+    let value = strip_prefix_ci(rest, "reason")?
+        .trim_start()
+        .strip_prefix('=')?;
     let value = value.trim();
     let unquoted = value
         .strip_prefix('"')

@@ -74,7 +74,11 @@ pub struct Settings {
 impl Settings {
     /// Whether rule `meta` runs under `select` and `disabled`.
     pub fn is_enabled(&self, meta: &estiba_diagnostics::RuleMeta) -> bool {
-        (self.select.is_empty() || self.select.iter().any(|id| id.eq_ignore_ascii_case("all") || meta.matches_id(id)))
+        (self.select.is_empty()
+            || self
+                .select
+                .iter()
+                .any(|id| id.eq_ignore_ascii_case("all") || meta.matches_id(id)))
             && !self.disabled.iter().any(|id| meta.matches_id(id))
     }
 

@@ -24,14 +24,24 @@ pub(crate) fn test_rule(code: &str, category: &str, file: &str) -> String {
 }
 
 /// Lint `category/file` with only rule `code` enabled and the given settings.
-pub(crate) fn test_rule_with(code: &str, category: &str, file: &str, mut settings: Settings) -> String {
+pub(crate) fn test_rule_with(
+    code: &str,
+    category: &str,
+    file: &str,
+    mut settings: Settings,
+) -> String {
     let path = fixture_path(category, file);
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let bytes =
+        std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     settings.select = vec![code.to_owned()];
     settings.today = FIXTURE_TODAY.to_owned();
     let output = lint(file, &bytes, &settings, path.parent());
     for finding in &output.findings {
-        assert_eq!(finding.rule, code, "selected rule {code} but got {}", finding.rule);
+        assert_eq!(
+            finding.rule, code,
+            "selected rule {code} but got {}",
+            finding.rule
+        );
     }
     check_fixes(file, &bytes, &output.findings, &settings);
     render(&output.source, &output.findings)
@@ -58,7 +68,10 @@ fn check_fixes(file: &str, original: &[u8], findings: &[Finding], _settings: &Se
         for edit in &edits {
             let (start, end) = (edit.start as usize, edit.end as usize);
             assert!(
-                start <= end && end <= fixed.len() && fixed.is_char_boundary(start) && fixed.is_char_boundary(end),
+                start <= end
+                    && end <= fixed.len()
+                    && fixed.is_char_boundary(start)
+                    && fixed.is_char_boundary(end),
                 "{file}: fix of {} has an edit outside the file",
                 finding.rule
             );
@@ -81,9 +94,16 @@ fn render(source: &estiba_diagnostics::SourceFile, findings: &[Finding]) -> Stri
     for f in findings {
         let span = f.location.span();
         let position = span.map_or_else(String::new, |s| {
-            format!("{}:{}-{}:{}", s.start.line, s.start.column, s.end.line, s.end.column)
+            format!(
+                "{}:{}-{}:{}",
+                s.start.line, s.start.column, s.end.line, s.end.column
+            )
         });
-        let _ = writeln!(out, "{} [{}] {} {}", f.rule, f.severity, position, f.message);
+        let _ = writeln!(
+            out,
+            "{} [{}] {} {}",
+            f.rule, f.severity, position, f.message
+        );
         if let Some(span) = span {
             for line in span.start.line..=span.end.line.min(span.start.line + 2) {
                 let _ = writeln!(out, "  | {}", source.line_text(line));
@@ -100,7 +120,12 @@ fn render(source: &estiba_diagnostics::SourceFile, findings: &[Finding]) -> Stri
             let _ = writeln!(out, "  = fix ({kind}): {}", fix.message);
         }
         if let Some(s) = &f.suppressed {
-            let _ = writeln!(out, "  = suppressed: {:?} {}", s.kind, s.justification.as_deref().unwrap_or(""));
+            let _ = writeln!(
+                out,
+                "  = suppressed: {:?} {}",
+                s.kind,
+                s.justification.as_deref().unwrap_or("")
+            );
         }
     }
     if out.is_empty() {

@@ -54,7 +54,21 @@ fn corpus_parses_and_rule_counts_are_stable() {
             per_rule.entry(rule).or_default().1 += 1;
         }
     }
-    assert!(syntax_errors.is_empty(), "corpus files that do not parse: {syntax_errors:#?}");
+    // BuildKit rejects these too (`unknown instruction`): one is a compose test fixture
+    // that is wrong on purpose, the other a Nickel template that renders a Dockerfile.
+    // Every other file must build.
+    let rejected: std::collections::BTreeSet<&str> = syntax_errors
+        .iter()
+        .filter_map(|e| e.split_once(": ").map(|(file, _)| file))
+        .collect();
+    assert_eq!(
+        rejected.into_iter().collect::<Vec<_>>(),
+        [
+            "docker__compose__pkg__e2e__fixtures__wrong-composefile__service1__Dockerfile",
+            "haskell__docker-haskell__template__Dockerfile.ncl",
+        ],
+        "corpus files estiba rejects: {syntax_errors:#?}"
+    );
     let mut table = format!("files: {}\nrule findings files\n", files.len());
     for (rule, (findings, in_files)) in &per_rule {
         let _ = writeln!(table, "{rule} {findings} {in_files}");
@@ -79,8 +93,14 @@ fn pathological_inputs_give_findings_not_panics() {
         continuation.extend(b" \\\n  && true");
     }
     cases.push(("deep continuation", continuation));
-    cases.push(("unterminated heredoc", b"FROM debian:12\nRUN <<EOF\napt-get install x\n".to_vec()));
-    cases.push(("invalid UTF-8", b"FROM debian:12\nRUN echo \xff\xfe\x80\nENV A=\xc3\n".to_vec()));
+    cases.push((
+        "unterminated heredoc",
+        b"FROM debian:12\nRUN <<EOF\napt-get install x\n".to_vec(),
+    ));
+    cases.push((
+        "invalid UTF-8",
+        b"FROM debian:12\nRUN echo \xff\xfe\x80\nENV A=\xc3\n".to_vec(),
+    ));
     let mut nested = b"FROM debian:12\nRUN ".to_vec();
     nested.extend(std::iter::repeat_n(b'(', 20_000));
     nested.extend(b"echo");

@@ -10,7 +10,10 @@ fn generated_rule_docs_are_current() {
     let catalogue = estiba_lint::catalogue();
     let mut expected = vec![("README.md".to_owned(), estiba_lint::docs::index(&catalogue))];
     for meta in &catalogue {
-        expected.push((format!("{}.md", meta.code), estiba_lint::docs::rule_page(meta)));
+        expected.push((
+            format!("{}.md", meta.code),
+            estiba_lint::docs::rule_page(meta),
+        ));
     }
     if std::env::var_os("ESTIBA_UPDATE_DOCS").is_some() {
         std::fs::create_dir_all(&dir).unwrap();
@@ -33,7 +36,13 @@ fn generated_rule_docs_are_current() {
         }
     }
     let on_disk_count = std::fs::read_dir(&dir)
-        .map(|d| d.filter(|e| e.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == "md"))).count())
+        .map(|d| {
+            d.filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "md"))
+            })
+            .count()
+        })
         .unwrap_or(0);
     assert!(
         stale.is_empty() && on_disk_count == expected.len(),

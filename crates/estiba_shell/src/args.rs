@@ -67,7 +67,9 @@ impl<'a> Args<'a> {
     /// Whether any of `names` (with dashes, e.g. `["-y", "--yes", "--assume-yes"]`) is given.
     #[must_use]
     pub fn has(&self, names: &[&str]) -> bool {
-        self.options.iter().any(|o| names.contains(&o.name.as_str()))
+        self.options
+            .iter()
+            .any(|o| names.contains(&o.name.as_str()))
     }
 
     /// The value of the last of `names` given with a value.
@@ -191,7 +193,11 @@ fn split<'a, A: ArgText>(args: &'a [A], takes_value: &[&str], stop_at_operand: b
 
 /// The heuristic behind [`crate::SimpleCommand::has_option`]: clusters are searched for the
 /// short option, long options match with or without `=value`, and `--` ends the search.
-pub(crate) fn args_have_option<A: ArgText>(args: &[A], short: Option<char>, long: Option<&str>) -> bool {
+pub(crate) fn args_have_option<A: ArgText>(
+    args: &[A],
+    short: Option<char>,
+    long: Option<&str>,
+) -> bool {
     let long = long.map(|l| l.trim_start_matches('-'));
     for a in args {
         let a = a.arg_text();

@@ -6,8 +6,8 @@
 
 use crate::args::args_have_option;
 use crate::range::TextRange;
-use crate::word::Word;
-use crate::wrappers::Unwrap;
+use crate::word::{Word, WordPart};
+use crate::wrappers::{Target, Unwrap};
 
 /// A parsed script. Parsing never fails: problems are listed in `errors` and the tree holds
 /// everything that could be recovered around them.
@@ -136,7 +136,7 @@ impl SimpleCommand {
     /// (`/usr/bin/apt-get` → `apt-get`). `None` for assignment- or redirection-only commands.
     #[must_use]
     pub fn name(&self) -> Option<&str> {
-        self.words.first().map(|w| basename(&w.value))
+        self.words.first().map(command_name)
     }
 
     /// The word holding the command name.
@@ -151,6 +151,17 @@ impl SimpleCommand {
         self.words.get(1..).unwrap_or(&[])
     }
 
+    /// The script this command runs as data: the string of `sh -c '…'`, `su -c '…'` or
+    /// `eval …`, or a here-document or here-string fed to a shell. Its commands are also
+    /// listed by [`Script::commands`]; its syntax errors are only here.
+    #[must_use]
+    pub fn inner_script(&self) -> Option<&Script> {
+        match &self.unwrap.as_deref()?.target {
+            Target::Script { script, .. } => Some(script),
+            Target::Argv(_) => None,
+        }
+    }
+
     /// Whether an argument spells the option: `-y` also inside clusters (`-qy`), `--yes`
     /// also as `--yes=…`. Scanning stops at `--`.
     ///
@@ -160,6 +171,42 @@ impl SimpleCommand {
     pub fn has_option(&self, short: Option<char>, long: Option<&str>) -> bool {
         args_have_option(self.args(), short, long)
     }
+}
+
+/// The name a word gives a command: its value reduced to the basename, unless the last `/`
+/// is inside an expansion (`$(curl https://x/y.sh)` stays whole).
+pub(crate) fn command_name(word: &Word) -> &str {
+    let value = word.value.as_str();
+    if !word.has_expansion {
+        return basename(value);
+    }
+    let tail = trailing_literal_len(&word.parts).0;
+    match value.rfind('/') {
+        Some(i) if i + tail >= value.len() => basename(value),
+        _ => value,
+    }
+}
+
+/// The length of the literal text at the end of a word's parts, and whether the parts are
+/// literal throughout.
+fn trailing_literal_len(parts: &[WordPart]) -> (usize, bool) {
+    let mut len = 0;
+    for part in parts.iter().rev() {
+        match part {
+            WordPart::Literal { value, .. }
+            | WordPart::SingleQuoted { value, .. }
+            | WordPart::AnsiCQuoted { value, .. } => len += value.len(),
+            WordPart::DoubleQuoted { parts, .. } => {
+                let (inner, complete) = trailing_literal_len(parts);
+                len += inner;
+                if !complete {
+                    return (len, false);
+                }
+            }
+            _ => return (len, false),
+        }
+    }
+    (len, true)
 }
 
 /// The final path component of a command name; the whole name when it ends in `/`.

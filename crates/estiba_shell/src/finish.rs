@@ -2,7 +2,7 @@
 //! unwrapping wrapper commands, and mapping the ranges of inner scripts onto the source.
 
 use crate::ast::{AssignmentValue, Command, CompoundKind, List, Redirect, Script, SimpleCommand};
-use crate::parser::HeredocBody;
+use crate::parser::{Budget, HeredocBody};
 use crate::range::TextRange;
 use crate::word::{OffsetMap, Word, WordPart};
 use crate::wrappers::{self, Target};
@@ -18,8 +18,13 @@ trait VisitMut {
 }
 
 /// Fills here-document bodies and unwraps wrappers in a tree parsed at nesting `depth`.
-pub(crate) fn finish(list: &mut List, bodies: &mut [Option<HeredocBody>], depth: usize) {
-    let mut v = Finish { bodies };
+pub(crate) fn finish(
+    list: &mut List,
+    bodies: &mut [Option<HeredocBody>],
+    depth: usize,
+    budget: &Budget,
+) {
+    let mut v = Finish { bodies, budget };
     walk_list(&mut v, list, depth);
 }
 
@@ -39,6 +44,7 @@ pub(crate) fn remap_script(script: &mut Script, map: &OffsetMap) {
 
 struct Finish<'b> {
     bodies: &'b mut [Option<HeredocBody>],
+    budget: &'b Budget,
 }
 
 impl VisitMut for Finish<'_> {
@@ -56,7 +62,7 @@ impl VisitMut for Finish<'_> {
     }
 
     fn simple(&mut self, command: &mut SimpleCommand, depth: usize) {
-        command.unwrap = wrappers::analyze(command, depth);
+        command.unwrap = wrappers::analyze(command, depth, self.budget);
     }
 }
 
@@ -111,7 +117,10 @@ fn walk_command<V: VisitMut>(v: &mut V, command: &mut Command, depth: usize) {
                     }
                 }
                 CompoundKind::For {
-                    variable, words, body, ..
+                    variable,
+                    words,
+                    body,
+                    ..
                 } => {
                     walk_word(v, variable, depth);
                     for w in words.iter_mut().flatten() {
@@ -120,7 +129,8 @@ fn walk_command<V: VisitMut>(v: &mut V, command: &mut Command, depth: usize) {
                     walk_list(v, body, depth);
                 }
                 CompoundKind::ArithmeticFor { body, .. } => walk_list(v, body, depth),
-                CompoundKind::While { condition, body } | CompoundKind::Until { condition, body } => {
+                CompoundKind::While { condition, body }
+                | CompoundKind::Until { condition, body } => {
                     walk_list(v, condition, depth);
                     walk_list(v, body, depth);
                 }
@@ -207,7 +217,9 @@ fn walk_parts<V: VisitMut>(v: &mut V, parts: &mut [WordPart], depth: usize) {
         match part {
             WordPart::DoubleQuoted { parts, .. } => walk_parts(v, parts, depth),
             WordPart::Parameter(p) => walk_parts(v, &mut p.argument, depth),
-            WordPart::CommandSubstitution { body, backquoted, .. } => {
+            WordPart::CommandSubstitution {
+                body, backquoted, ..
+            } => {
                 if V::DEEP || !*backquoted {
                     walk_list(v, body, depth + 1);
                 }

@@ -28,6 +28,18 @@
 //! POSIX `sh` plus the bash syntax common in Dockerfiles: `[[ ]]`, `(( ))`, `$'…'`,
 //! `<( )`, `|&`, `&>`, `<<<`, arrays and `function`. Nothing is executed or expanded
 //! except through [`Word::resolve`], which substitutes variables whose values are known.
+//!
+//! Known limits, all deliberate trade-offs for a static linter:
+//! - `[[ … ]]` and `(( … ))` are compound commands in the tree, not entries of
+//!   [`Script::commands`]; substitutions inside `[[ ]]` are found, arithmetic is opaque.
+//! - Here-document bodies are text: substitutions in an unquoted body are not parsed,
+//!   except when the body is fed to a shell (`bash <<EOF`), where it is a script.
+//! - A script reaching a shell through a pipe (`cat <<EOF | sh`, `curl … | sh`) is not
+//!   followed; `find -exec` is not unwrapped; calls to functions defined in the script are
+//!   not followed (their bodies are walked once, where they are defined).
+//! - An array literal in argument position (`declare -a a=(x y)`) becomes one word.
+//! - Input nested deeper than 64 levels is abandoned with an error, and inner scripts
+//!   (`sh -c`, backquotes, `eval`) together may re-parse at most about twice the input.
 
 mod args;
 mod ast;
@@ -41,9 +53,9 @@ mod wrappers;
 
 pub use args::{ArgText, Args, Opt, Positional, split_args, split_args_posix};
 pub use ast::{
-    AndOr, AndOrOp, Assignment, AssignmentValue, CaseItem, CaseTerminator, Command, CompoundCommand, CompoundKind,
-    Connector, FunctionDef, Heredoc, IfClause, List, ListItem, ParseError, Pipe, Pipeline, Redirect, RedirectOp,
-    Script, SimpleCommand, Terminator,
+    AndOr, AndOrOp, Assignment, AssignmentValue, CaseItem, CaseTerminator, Command,
+    CompoundCommand, CompoundKind, Connector, FunctionDef, Heredoc, IfClause, List, ListItem,
+    ParseError, Pipe, Pipeline, Redirect, RedirectOp, Script, SimpleCommand, Terminator,
 };
 pub use model::{Analysis, CommandRef, Context, PipelineRef};
 pub use range::TextRange;
@@ -54,7 +66,8 @@ pub use wrappers::{Wrapper, WrapperKind};
 /// Parses a shell script. Never fails and never panics: see [`Script::errors`].
 #[must_use]
 pub fn parse(script: &str) -> Script {
-    let (body, errors) = parser::parse_text(script, 0);
+    let budget = parser::Budget::for_script(script.len());
+    let (body, errors) = parser::parse_text(script, 0, &budget);
     Script {
         body,
         errors,

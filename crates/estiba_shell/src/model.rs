@@ -9,8 +9,8 @@ use std::rc::Rc;
 
 use crate::args::{Args, args_have_option, split_args};
 use crate::ast::{
-    AndOr, AndOrOp, Assignment, AssignmentValue, Command, CompoundKind, List, Pipeline, Redirect, Script,
-    SimpleCommand, Terminator, basename,
+    AndOr, AndOrOp, Assignment, AssignmentValue, Command, CompoundKind, List, Pipeline, Redirect,
+    Script, SimpleCommand, Terminator, command_name,
 };
 use crate::range::TextRange;
 use crate::state::ShellState;
@@ -51,7 +51,7 @@ pub struct PipelineRef<'a> {
     pub state: ShellState,
 }
 
-impl<'a> PipelineRef<'a> {
+impl PipelineRef<'_> {
     /// The number of commands in the pipeline.
     #[must_use]
     pub fn len(&self) -> usize {
@@ -87,6 +87,20 @@ struct VarNode<'a> {
     name: &'a str,
     value: VarValue<'a>,
     prev: Vars<'a>,
+}
+
+impl Drop for VarNode<'_> {
+    /// Unlinks the chain iteratively: a script with a hundred thousand assignments would
+    /// otherwise overflow the stack in the recursive drop of nested `Rc`s.
+    fn drop(&mut self) {
+        let mut next = self.prev.take();
+        while let Some(rc) = next {
+            match Rc::try_unwrap(rc) {
+                Ok(mut node) => next = node.prev.take(),
+                Err(_) => break,
+            }
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -133,7 +147,7 @@ impl<'a> CommandRef<'a> {
     /// The effective command name, reduced to its basename (`/usr/bin/apt-get` → `apt-get`).
     #[must_use]
     pub fn name(&self) -> Option<&'a str> {
-        self.argv().first().map(|w| basename(&w.value))
+        self.argv().first().map(command_name)
     }
 
     #[must_use]
@@ -240,11 +254,21 @@ impl<'a> CommandRef<'a> {
     }
 }
 
-fn resolve_with(vars: &Vars<'_>, word: &Word, lookup: &dyn Fn(&str) -> Option<String>, depth: usize) -> ResolvedWord {
+fn resolve_with(
+    vars: &Vars<'_>,
+    word: &Word,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    depth: usize,
+) -> ResolvedWord {
     word.resolve(&|name| lookup_var(vars, name, lookup, depth))
 }
 
-fn lookup_var(vars: &Vars<'_>, name: &str, lookup: &dyn Fn(&str) -> Option<String>, depth: usize) -> Option<String> {
+fn lookup_var(
+    vars: &Vars<'_>,
+    name: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    depth: usize,
+) -> Option<String> {
     let mut node = vars.as_deref();
     while let Some(n) = node {
         if n.name == name {
@@ -280,11 +304,15 @@ pub struct Analysis<'a> {
 }
 
 impl Script {
-    /// Every simple command that runs, in source order, including those inside subshells,
-    /// groups, conditions, loop and case bodies, function bodies, command substitutions and
-    /// scripts run by wrappers. Wrappers themselves are not listed: the command they run is,
-    /// with the wrappers in [`CommandRef::wrappers`]. A wrapper whose inner script has no
-    /// commands (`sh -c ''`) is listed as itself.
+    /// Every simple command that runs, including those inside subshells, groups,
+    /// conditions, loop and case bodies, function bodies, command substitutions and scripts
+    /// run by wrappers. The order is the source order of commands, each followed by the
+    /// commands nested in it (its substitutions, the script it runs).
+    ///
+    /// Wrappers themselves are not listed: the command they run is, with the wrappers in
+    /// [`CommandRef::wrappers`]. A wrapper that runs nothing visible (`sudo -v`,
+    /// `sh script.sh`, `sh -c ''`) is listed as itself. Assignment-only and
+    /// redirection-only commands are listed with no name.
     pub fn commands(&self) -> impl Iterator<Item = CommandRef<'_>> {
         self.analyze(ShellState::default()).commands.into_iter()
     }
@@ -433,7 +461,10 @@ impl<'a> Walker<'a> {
                         }
                     }
                     CompoundKind::For {
-                        variable, words, body, ..
+                        variable,
+                        words,
+                        body,
+                        ..
                     } => {
                         for w in words.iter().flatten() {
                             self.word(w);
@@ -446,7 +477,8 @@ impl<'a> Walker<'a> {
                         self.ctx.in_loop = true;
                         self.list(body);
                     }
-                    CompoundKind::While { condition, body } | CompoundKind::Until { condition, body } => {
+                    CompoundKind::While { condition, body }
+                    | CompoundKind::Until { condition, body } => {
                         self.ctx.in_loop = true;
                         self.in_condition(condition);
                         self.list(body);
@@ -492,7 +524,8 @@ impl<'a> Walker<'a> {
             match part {
                 WordPart::DoubleQuoted { parts, .. } => self.parts(parts),
                 WordPart::Parameter(p) => self.parts(&p.argument),
-                WordPart::CommandSubstitution { body, .. } | WordPart::ProcessSubstitution { body, .. } => {
+                WordPart::CommandSubstitution { body, .. }
+                | WordPart::ProcessSubstitution { body, .. } => {
                     let saved = self.save();
                     self.ctx.in_command_substitution = true;
                     self.list(body);
@@ -506,7 +539,13 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn push(&mut self, command: &'a SimpleCommand, argv_start: usize, pipeline: PipelineRef<'a>, position: usize) {
+    fn push(
+        &mut self,
+        command: &'a SimpleCommand,
+        argv_start: usize,
+        pipeline: PipelineRef<'a>,
+        position: usize,
+    ) {
         self.out.commands.push(CommandRef {
             command,
             argv_start,
@@ -618,7 +657,10 @@ impl<'a> Walker<'a> {
                 }
             }
             "read" | "getopts" | "mapfile" | "readarray" => {
-                for w in args.iter().filter(|w| !w.value.starts_with('-') && is_name(&w.value)) {
+                for w in args
+                    .iter()
+                    .filter(|w| !w.value.starts_with('-') && is_name(&w.value))
+                {
                     self.bind(&w.value, VarValue::Unknown);
                 }
             }
@@ -630,6 +672,8 @@ impl<'a> Walker<'a> {
 fn is_name(s: &str) -> bool {
     let s = s.strip_suffix('+').unwrap_or(s);
     let mut bytes = s.bytes();
-    bytes.next().is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
+    bytes
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
         && bytes.all(|c| c.is_ascii_alphanumeric() || c == b'_')
 }

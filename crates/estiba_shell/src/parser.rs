@@ -7,10 +7,13 @@
 //! input or stops, and every recursion goes through [`Parser::nested`], which enforces
 //! [`MAX_DEPTH`]; together these make any input terminate without exhausting the stack.
 
+use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
+
 use crate::ast::{
-    AndOr, AndOrOp, Assignment, AssignmentValue, CaseItem, CaseTerminator, Command, CompoundCommand,
-    CompoundKind, Connector, FunctionDef, Heredoc, IfClause, List, ListItem, ParseError, Pipe, Pipeline,
-    Redirect, RedirectOp, SimpleCommand, Terminator,
+    AndOr, AndOrOp, Assignment, AssignmentValue, CaseItem, CaseTerminator, Command,
+    CompoundCommand, CompoundKind, Connector, FunctionDef, Heredoc, IfClause, List, ListItem,
+    ParseError, Pipe, Pipeline, Redirect, RedirectOp, SimpleCommand, Terminator,
 };
 use crate::finish;
 use crate::range::TextRange;
@@ -19,7 +22,8 @@ use crate::word::{OffsetMap, ParamOp, Parameter, Word, WordPart};
 /// Deepest nesting of compound commands, substitutions, quotes inside substitutions and
 /// inner scripts. Real scripts stay in single digits; the limit only exists so hostile input
 /// cannot overflow the stack (each level costs a handful of frames here and in the walks
-/// over the tree).
+/// over the tree). At the limit a parse needs under 384 KiB of stack optimised and about
+/// 1.5 MiB unoptimised: within the 2 MiB Rust gives spawned (and rayon) threads.
 pub(crate) const MAX_DEPTH: usize = 64;
 
 // The closing tokens of the constructs being parsed, as bits. A list stops at a closer any
@@ -117,8 +121,42 @@ struct Checkpoint {
     bodies: usize,
 }
 
+/// How much inner-script text (backquotes, `sh -c '…'`, `eval`) may still be parsed.
+/// Each level of such nesting re-parses text the outer level already read, so
+/// `eval eval eval …` would be quadratic without a budget shared by the whole parse.
+pub(crate) struct Budget {
+    remaining: Cell<usize>,
+}
+
+impl Budget {
+    pub(crate) fn for_script(len: usize) -> Budget {
+        Budget {
+            remaining: Cell::new(len.saturating_mul(2).saturating_add(64 * 1024)),
+        }
+    }
+
+    /// Takes `len` bytes from the budget; `false` (and nothing taken) if they are not left.
+    pub(crate) fn take(&self, len: usize) -> bool {
+        let left = self.remaining.get();
+        if len > left {
+            return false;
+        }
+        self.remaining.set(left - len);
+        true
+    }
+}
+
+/// At most this many errors are kept per parse: past that they are noise, and on hostile
+/// input they would cost more than the parse.
+const MAX_ERRORS: usize = 200;
+
 pub(crate) struct Parser<'s> {
     src: &'s str,
+    budget: &'s Budget,
+    /// Errors were dropped because of [`MAX_ERRORS`].
+    dropped_errors: bool,
+    /// The nesting limit was hit and the rest of the input abandoned.
+    gave_up: bool,
     b: &'s [u8],
     pos: usize,
     errors: Vec<ParseError>,
@@ -128,13 +166,36 @@ pub(crate) struct Parser<'s> {
     bodies: Vec<Option<HeredocBody>>,
     /// Set when the word being read contains a backslash escape (for `Word::quoted`).
     escaped: bool,
+    /// Start positions of `"…"`, `${…}` and `((…))` that turned out unterminated. A failed
+    /// speculative read is rolled back and its text re-read another way; remembering the
+    /// failures (they survive rollbacks) keeps nested failures from being retried at every
+    /// level, which would be exponential on input such as `${x:-${x:-${x:-…`.
+    failed: HashSet<(usize, Speculation)>,
+    /// No single quote follows this position (so later searches need not scan again).
+    no_quote_after: usize,
+    /// `${` positions and their closing braces; see [`Parser::matching_brace`].
+    brace_pairs: Option<HashMap<usize, usize>>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Speculation {
+    DoubleQuote,
+    Brace,
+    Arithmetic,
 }
 
 /// Parses `src` as a complete script (reading here-documents and unwrapping wrapper
 /// commands) with nesting starting at `depth`. Ranges are relative to `src`.
-pub(crate) fn parse_text(src: &str, depth: usize) -> (List, Vec<ParseError>) {
+pub(crate) fn parse_text<'s>(
+    src: &'s str,
+    depth: usize,
+    budget: &'s Budget,
+) -> (List, Vec<ParseError>) {
     let mut p = Parser {
         src,
+        budget,
+        dropped_errors: false,
+        gave_up: false,
         b: src.as_bytes(),
         pos: 0,
         errors: Vec::new(),
@@ -143,16 +204,25 @@ pub(crate) fn parse_text(src: &str, depth: usize) -> (List, Vec<ParseError>) {
         pending: Vec::new(),
         bodies: Vec::new(),
         escaped: false,
+        failed: HashSet::new(),
+        no_quote_after: usize::MAX,
+        brace_pairs: None,
     };
     let mut list = p.parse_list(0);
     for h in std::mem::take(&mut p.pending) {
+        p.error(
+            h.op_range,
+            format!("here-document body missing (wanted `{}`)", h.delimiter),
+        );
+    }
+    finish::finish(&mut list, &mut p.bodies, depth, budget);
+    p.errors.sort_by_key(|e| (e.range.start, e.range.end));
+    if p.dropped_errors {
         p.errors.push(ParseError {
-            message: format!("here-document body missing (wanted `{}`)", h.delimiter),
-            range: h.op_range,
+            message: format!("more than {MAX_ERRORS} syntax errors; the rest are not reported"),
+            range: TextRange::new(src.len(), src.len()),
         });
     }
-    finish::finish(&mut list, &mut p.bodies, depth);
-    p.errors.sort_by_key(|e| (e.range.start, e.range.end));
     (list, p.errors)
 }
 
@@ -162,7 +232,10 @@ fn is_blank(c: u8) -> bool {
 
 /// Characters that end an unquoted word.
 fn is_word_end(c: u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b';' | b'&' | b'|' | b'<' | b'>' | b'(' | b')')
+    matches!(
+        c,
+        b' ' | b'\t' | b'\r' | b'\n' | b';' | b'&' | b'|' | b'<' | b'>' | b'(' | b')'
+    )
 }
 
 fn is_name_start(c: u8) -> bool {
@@ -177,7 +250,7 @@ fn is_special_param(c: u8) -> bool {
     matches!(c, b'@' | b'*' | b'#' | b'?' | b'$' | b'!' | b'-')
 }
 
-impl<'s> Parser<'s> {
+impl Parser<'_> {
     // ---------------------------------------------------------------- low-level helpers
 
     fn peek(&self) -> Option<u8> {
@@ -197,6 +270,10 @@ impl<'s> Parser<'s> {
     }
 
     fn error(&mut self, range: TextRange, message: impl Into<String>) {
+        if self.errors.len() >= MAX_ERRORS {
+            self.dropped_errors = true;
+            return;
+        }
         self.errors.push(ParseError {
             message: message.into(),
             range,
@@ -221,6 +298,12 @@ impl<'s> Parser<'s> {
     }
 
     fn rollback(&mut self, cp: &Checkpoint) {
+        if self.gave_up {
+            // Giving up is final: re-reading the text another way would hit the same
+            // nesting again (and cost time exponential in the depth).
+            self.pos = self.b.len();
+            return;
+        }
         self.pos = cp.pos;
         self.errors.truncate(cp.errors);
         self.pending.truncate(cp.pending);
@@ -232,6 +315,7 @@ impl<'s> Parser<'s> {
     /// giving up keeps both time and stack bounded.
     fn nested<T: Default>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
         if self.depth >= MAX_DEPTH {
+            self.gave_up = true;
             if !self.eof() {
                 let at = self.pos;
                 self.error(
@@ -303,7 +387,11 @@ impl<'s> Parser<'s> {
                 let line_end = memchr(b'\n', self.b, line_start).unwrap_or(self.b.len());
                 let line = self.src.get(line_start..line_end).unwrap_or("");
                 let line = line.strip_suffix('\r').unwrap_or(line);
-                let line = if h.strip_tabs { line.trim_start_matches('\t') } else { line };
+                let line = if h.strip_tabs {
+                    line.trim_start_matches('\t')
+                } else {
+                    line
+                };
                 if line == h.delimiter {
                     found = Some((line_start, (line_end + 1).min(self.b.len())));
                     break;
@@ -311,15 +399,18 @@ impl<'s> Parser<'s> {
                 line_start = line_end + 1;
             }
             let (body_end, next) = found.unwrap_or_else(|| {
-                self.errors.push(ParseError {
-                    message: format!("here-document not terminated (wanted `{}`)", h.delimiter),
-                    range: h.op_range,
-                });
+                self.error(
+                    h.op_range,
+                    format!("here-document not terminated (wanted `{}`)", h.delimiter),
+                );
                 (self.b.len(), self.b.len())
             });
             let raw = self.src.get(body_start..body_end).unwrap_or("");
             let (body, raw_body) = if h.strip_tabs {
-                let stripped: String = raw.split_inclusive('\n').map(|l| l.trim_start_matches('\t')).collect();
+                let stripped: String = raw
+                    .split_inclusive('\n')
+                    .map(|l| l.trim_start_matches('\t'))
+                    .collect();
                 (stripped, Some(raw.to_owned()))
             } else {
                 (raw.to_owned(), None)
@@ -366,12 +457,21 @@ impl<'s> Parser<'s> {
     }
 
     /// Consumes the keyword that closes a construct, or reports it missing at the opener.
-    fn expect_closer(&mut self, kw: Keyword, name: &str, opener: TextRange, opener_name: &str) -> bool {
+    fn expect_closer(
+        &mut self,
+        kw: Keyword,
+        name: &str,
+        opener: TextRange,
+        opener_name: &str,
+    ) -> bool {
         self.skip_linebreaks();
         if self.eat_keyword(kw).is_some() {
             return true;
         }
-        self.error(opener, format!("expected `{name}` to close `{opener_name}`"));
+        self.error(
+            opener,
+            format!("expected `{name}` to close `{opener_name}`"),
+        );
         false
     }
 
@@ -401,7 +501,18 @@ impl<'s> Parser<'s> {
     /// Finds the `))` closing an arithmetic expression whose text starts at `from`, or
     /// `None` when the parentheses do not close that way (then `((` is two subshells and
     /// `$((` a command substitution starting with a subshell).
-    fn arith_end(&self, from: usize) -> Option<usize> {
+    fn arith_end(&mut self, from: usize) -> Option<usize> {
+        if self.failed.contains(&(from, Speculation::Arithmetic)) {
+            return None;
+        }
+        let found = self.scan_arith_end(from);
+        if found.is_none() {
+            self.failed.insert((from, Speculation::Arithmetic));
+        }
+        found
+    }
+
+    fn scan_arith_end(&self, from: usize) -> Option<usize> {
         let mut depth = 0usize;
         let mut i = from;
         while i < self.b.len() {
@@ -436,15 +547,29 @@ impl<'s> Parser<'s> {
                     break;
                 }
                 let range = TextRange::new(self.pos, self.pos + len);
-                let text = self.src.get(range.start..range.end).unwrap_or("").to_owned();
+                let text = self
+                    .src
+                    .get(range.start..range.end)
+                    .unwrap_or("")
+                    .to_owned();
                 self.error(range, format!("unexpected `{text}`"));
+                self.pos += len;
+                continue;
+            }
+            if let Some((Keyword::In, len)) = self.keyword_at(self.pos) {
+                // Only meaningful after `for x` and `case x`, handled there.
+                self.error(TextRange::new(self.pos, self.pos + len), "unexpected `in`");
                 self.pos += len;
                 continue;
             }
             if let Some(c @ (b';' | b'&' | b'|')) = self.peek() {
                 let len = if self.peek_at(1) == Some(c) { 2 } else { 1 };
                 let range = TextRange::new(self.pos, self.pos + len);
-                let text = self.src.get(range.start..range.end).unwrap_or("").to_owned();
+                let text = self
+                    .src
+                    .get(range.start..range.end)
+                    .unwrap_or("")
+                    .to_owned();
                 self.error(range, format!("unexpected `{text}`"));
                 self.pos += len;
                 continue;
@@ -462,8 +587,12 @@ impl<'s> Parser<'s> {
             };
             self.skip_blanks();
             let terminator = match (self.peek(), self.peek_at(1)) {
-                (Some(b';'), next) if !matches!(next, Some(b';' | b'&')) => Some(Terminator::Semicolon),
-                (Some(b'&'), next) if !matches!(next, Some(b'&' | b'>')) => Some(Terminator::Ampersand),
+                (Some(b';'), next) if !matches!(next, Some(b';' | b'&')) => {
+                    Some(Terminator::Semicolon)
+                }
+                (Some(b'&'), next) if !matches!(next, Some(b'&' | b'>')) => {
+                    Some(Terminator::Ampersand)
+                }
                 (Some(b'\n'), _) => Some(Terminator::Newline),
                 _ => None,
             };
@@ -510,18 +639,18 @@ impl<'s> Parser<'s> {
             self.pos += 2;
             self.skip_linebreaks();
             let before = self.pos;
-            match self.parse_pipeline() {
-                Some(p) => {
-                    range.end = p.range.end;
-                    operators.push(Connector { op, range: op_range });
-                    pipelines.push(p);
-                }
-                None => {
-                    let text = if op == AndOrOp::And { "&&" } else { "||" };
-                    self.error(op_range, format!("expected a command after `{text}`"));
-                    if self.pos == before {
-                        break;
-                    }
+            if let Some(p) = self.parse_pipeline() {
+                range.end = p.range.end;
+                operators.push(Connector {
+                    op,
+                    range: op_range,
+                });
+                pipelines.push(p);
+            } else {
+                let text = if op == AndOrOp::And { "&&" } else { "||" };
+                self.error(op_range, format!("expected a command after `{text}`"));
+                if self.pos == before {
+                    break;
                 }
             }
         }
@@ -555,19 +684,16 @@ impl<'s> Parser<'s> {
             let pipe_range = TextRange::new(self.pos, self.pos + len);
             self.pos += len;
             self.skip_linebreaks();
-            match self.parse_command() {
-                Some(c) => {
-                    range.end = c.range().end;
-                    pipes.push(Pipe {
-                        stderr,
-                        range: pipe_range,
-                    });
-                    commands.push(c);
-                }
-                None => {
-                    self.error(pipe_range, "expected a command after `|`");
-                    break;
-                }
+            if let Some(c) = self.parse_command() {
+                range.end = c.range().end;
+                pipes.push(Pipe {
+                    stderr,
+                    range: pipe_range,
+                });
+                commands.push(c);
+            } else {
+                self.error(pipe_range, "expected a command after `|`");
+                break;
             }
         }
         Some(Pipeline {
@@ -659,15 +785,30 @@ impl<'s> Parser<'s> {
             let mut opener = open;
             let mut opener_name = "if";
             loop {
-                let condition = p.parse_list(THEN);
-                if !p.expect_closer(Keyword::Then, "then", opener, opener_name) {
-                    clauses.push(IfClause {
-                        condition,
-                        body: List::default(),
-                    });
-                    return Some(CompoundKind::If { clauses, else_body });
-                }
-                let body = p.parse_list(ELIF | ELSE | FI);
+                // The condition also stops at `elif`/`else`/`fi`, so a missing `then` is
+                // reported without swallowing the rest of the script.
+                let condition = p.parse_list(THEN | ELIF | ELSE | FI);
+                p.skip_linebreaks();
+                let body = if p.eat_keyword(Keyword::Then).is_some() {
+                    p.parse_list(ELIF | ELSE | FI)
+                } else {
+                    p.error(
+                        opener,
+                        format!("expected `then` after the `{opener_name}` condition"),
+                    );
+                    if !matches!(
+                        p.keyword(),
+                        Some(Keyword::Elif | Keyword::Else | Keyword::Fi)
+                    ) {
+                        // Nothing of the `if` follows: one error is enough.
+                        clauses.push(IfClause {
+                            condition,
+                            body: List::default(),
+                        });
+                        return Some(CompoundKind::If { clauses, else_body });
+                    }
+                    List::default()
+                };
                 clauses.push(IfClause { condition, body });
                 p.skip_linebreaks();
                 if let Some(r) = p.eat_keyword(Keyword::Elif) {
@@ -689,6 +830,7 @@ impl<'s> Parser<'s> {
         self.skip_linebreaks();
         let Some(do_range) = self.eat_keyword(Keyword::Do) else {
             self.error(opener, format!("expected `do` in `{opener_name}` loop"));
+            self.eat_keyword(Keyword::Done);
             return List::default();
         };
         let body = self.parse_list(DONE);
@@ -718,12 +860,11 @@ impl<'s> Parser<'s> {
                 let body = p.parse_do_body(open, name);
                 return Some(CompoundKind::ArithmeticFor { header, body });
             }
-            let variable = match p.read_word() {
-                Some(w) => w,
-                None => {
-                    p.error(open, format!("expected a variable name after `{name}`"));
-                    Word::empty(p.pos)
-                }
+            let variable = if let Some(w) = p.read_word() {
+                w
+            } else {
+                p.error(open, format!("expected a variable name after `{name}`"));
+                Word::empty(p.pos)
             };
             p.skip_linebreaks();
             let mut words = None;
@@ -735,13 +876,15 @@ impl<'s> Parser<'s> {
                         None | Some(b';' | b'\n') => break,
                         _ => {}
                     }
-                    match p.read_word() {
-                        Some(w) => list.push(w),
-                        None => {
-                            let at = p.pos;
-                            p.error(TextRange::new(at, at + 1), format!("unexpected character in `{name}` word list"));
-                            break;
-                        }
+                    if let Some(w) = p.read_word() {
+                        list.push(w);
+                    } else {
+                        let at = p.pos;
+                        p.error(
+                            TextRange::new(at, at + 1),
+                            format!("unexpected character in `{name}` word list"),
+                        );
+                        break;
                     }
                 }
                 words = Some(list);
@@ -768,7 +911,7 @@ impl<'s> Parser<'s> {
             .or_else(|| self.eat_keyword(Keyword::Until))?;
         let name = if until { "until" } else { "while" };
         self.nested(|p| {
-            let condition = p.parse_list(DO);
+            let condition = p.parse_list(DO | DONE);
             let body = p.parse_do_body(open, name);
             Some(if until {
                 CompoundKind::Until { condition, body }
@@ -796,7 +939,10 @@ impl<'s> Parser<'s> {
                 if p.eat_keyword(Keyword::Esac).is_some() {
                     break;
                 }
-                if p.eof() || p.closer_at().is_some_and(|(c, _)| c & p.open != 0 && c != ESAC) {
+                if p.eof()
+                    || p.closer_at()
+                        .is_some_and(|(c, _)| c & p.open != 0 && c != ESAC)
+                {
                     p.error(open, "expected `esac` to close `case`");
                     break;
                 }
@@ -849,7 +995,10 @@ impl<'s> Parser<'s> {
                     // Guarantees progress on input such as a stray `)` that cannot start
                     // a pattern.
                     let len = p.char_len();
-                    p.error(TextRange::new(p.pos, p.pos + len), "unexpected character in `case`");
+                    p.error(
+                        TextRange::new(p.pos, p.pos + len),
+                        "unexpected character in `case`",
+                    );
                     p.pos += len;
                 }
             }
@@ -895,13 +1044,16 @@ impl<'s> Parser<'s> {
                 continue;
             }
             let regex = words.last().is_some_and(|w| w.value == "=~");
-            let word = if regex { self.read_word_in(Mode::Regex) } else { self.read_word() };
-            match word {
-                Some(w) => words.push(w),
-                None => {
-                    let len = self.char_len();
-                    self.pos += len;
-                }
+            let word = if regex {
+                self.read_word_in(Mode::Regex)
+            } else {
+                self.read_word()
+            };
+            if let Some(w) = word {
+                words.push(w);
+            } else {
+                let len = self.char_len();
+                self.pos += len;
             }
         }
         CompoundKind::Test { words }
@@ -924,7 +1076,10 @@ impl<'s> Parser<'s> {
                 self.pos += 1;
             } else {
                 let at = self.pos;
-                self.error(TextRange::empty(at), "expected `)` after `(` in a function definition");
+                self.error(
+                    TextRange::empty(at),
+                    "expected `)` after `(` in a function definition",
+                );
             }
         }
         self.parse_function_body(name, start)
@@ -932,7 +1087,7 @@ impl<'s> Parser<'s> {
 
     fn parse_function_body(&mut self, name: Word, start: usize) -> Option<Command> {
         self.skip_linebreaks();
-        let body = self.nested(|p| p.parse_command());
+        let body = self.nested(Parser::parse_command);
         let Some(body) = body else {
             self.error(name.range, "expected a function body");
             return None;
@@ -976,7 +1131,8 @@ impl<'s> Parser<'s> {
                 redirects.push(r);
                 continue;
             }
-            if is_word_end(c) {
+            let process_substitution = matches!(c, b'<' | b'>') && self.peek_at(1) == Some(b'(');
+            if is_word_end(c) && !process_substitution {
                 break;
             }
             let Some(word) = self.read_word() else {
@@ -991,13 +1147,36 @@ impl<'s> Parser<'s> {
                 let a = self.make_assignment(word, prefix);
                 end = a.range.end;
                 assignments.push(a);
-            } else if assignment_prefix(&word).is_some_and(|p| p == word.raw.len()) && self.peek() == Some(b'(') {
-                // `declare -a x=(1 2)`: keep the array as one literal argument.
+            } else if assignment_prefix(&word).is_some_and(|p| p == word.raw.len())
+                && self.peek() == Some(b'(')
+            {
+                // `declare -a x=(1 $(two))`: one argument holding the elements' parts, so
+                // substitutions in them are still found.
                 let word_start = word.range.start;
-                self.read_array();
-                let text = self.src.get(word_start..self.pos).unwrap_or("").to_owned();
+                let open = self.pos;
+                let elements = self.read_array();
+                let mut parts = word.parts;
+                parts.push(WordPart::Literal {
+                    value: "(".to_owned(),
+                    range: TextRange::new(open, open + 1),
+                });
+                for (n, element) in elements.into_iter().enumerate() {
+                    if n > 0 {
+                        parts.push(WordPart::Literal {
+                            value: " ".to_owned(),
+                            range: TextRange::empty(element.range.start),
+                        });
+                    }
+                    parts.extend(element.parts);
+                }
+                if self.pos > open + 1 && self.b.get(self.pos - 1) == Some(&b')') {
+                    parts.push(WordPart::Literal {
+                        value: ")".to_owned(),
+                        range: TextRange::new(self.pos - 1, self.pos),
+                    });
+                }
                 end = self.pos;
-                words.push(Word::literal(text, TextRange::new(word_start, self.pos)));
+                words.push(self.make_word(word_start, parts));
             } else {
                 words.push(word);
             }
@@ -1016,7 +1195,7 @@ impl<'s> Parser<'s> {
 
     fn make_assignment(&mut self, word: Word, prefix: usize) -> Assignment {
         let eq = prefix - 1;
-        let append = word.raw.as_bytes().get(eq.wrapping_sub(1)) == Some(&b'+');
+        let append = eq > 0 && word.raw.as_bytes().get(eq - 1) == Some(&b'+');
         let name_end = if append { eq - 1 } else { eq };
         let name_text = &word.raw[..name_end];
         let name = name_text.split('[').next().unwrap_or(name_text).to_owned();
@@ -1060,13 +1239,15 @@ impl<'s> Parser<'s> {
                 }
                 _ => {}
             }
-            match self.read_word() {
-                Some(w) => elements.push(w),
-                None => {
-                    let at = self.pos;
-                    self.error(TextRange::new(at, at + 1), "unexpected character in an array");
-                    self.pos += 1;
-                }
+            if let Some(w) = self.read_word() {
+                elements.push(w);
+            } else {
+                let at = self.pos;
+                self.error(
+                    TextRange::new(at, at + 1),
+                    "unexpected character in an array",
+                );
+                self.pos += 1;
             }
         }
         elements
@@ -1083,7 +1264,7 @@ impl<'s> Parser<'s> {
         } else {
             None
         };
-        let rest = &self.b[i..];
+        let rest = self.b.get(i..).unwrap_or(&[]);
         let (op, len) = if fd.is_none() && rest.starts_with(b"&>>") {
             (RedirectOp::AppendAll, 3)
         } else if fd.is_none() && rest.starts_with(b"&>") {
@@ -1116,13 +1297,16 @@ impl<'s> Parser<'s> {
         self.pos = i + len;
         let op_range = TextRange::new(start, self.pos);
         self.skip_blanks();
-        let target = match self.read_word() {
-            Some(w) => w,
-            None => {
-                let text = self.src.get(op_range.start..op_range.end).unwrap_or("").to_owned();
-                self.error(op_range, format!("expected a word after `{text}`"));
-                Word::empty(self.pos)
-            }
+        let target = if let Some(w) = self.read_word() {
+            w
+        } else {
+            let text = self
+                .src
+                .get(op_range.start..op_range.end)
+                .unwrap_or("")
+                .to_owned();
+            self.error(op_range, format!("expected a word after `{text}`"));
+            Word::empty(self.pos)
         };
         let heredoc = if matches!(op, RedirectOp::Heredoc | RedirectOp::HeredocStripTabs) {
             let id = self.bodies.len();
@@ -1167,11 +1351,7 @@ impl<'s> Parser<'s> {
         self.escaped = false;
         let mut parts = Vec::new();
         if matches!(self.peek(), Some(b'<' | b'>')) && self.peek_at(1) == Some(b'(') {
-            if let Some(part) = self.read_process_substitution() {
-                parts.push(part);
-            } else {
-                return None;
-            }
+            parts.push(self.read_process_substitution());
         }
         self.read_parts(mode, &mut parts);
         if self.pos == start {
@@ -1180,12 +1360,17 @@ impl<'s> Parser<'s> {
         Some(self.make_word(start, parts))
     }
 
+    /// The source text from `start` to the current position.
+    fn text_from(&self, start: usize) -> String {
+        self.src.get(start..self.pos).unwrap_or("").to_owned()
+    }
+
     fn make_word(&self, start: usize, parts: Vec<WordPart>) -> Word {
         let raw = self.src.get(start..self.pos).unwrap_or("").to_owned();
         let mut value = String::with_capacity(raw.len());
         let mut has_expansion = false;
         let mut quoted = self.escaped;
-        collect_value(self.src, &parts, &mut value, &mut has_expansion, &mut quoted);
+        collect_value(&parts, &mut value, &mut has_expansion, &mut quoted);
         Word {
             raw,
             value,
@@ -1198,6 +1383,7 @@ impl<'s> Parser<'s> {
 
     /// Reads word parts until the end condition of `mode`. Returns whether a delimited mode
     /// (double quote, `${…}` argument) found its closing character.
+    #[allow(clippy::too_many_lines)] // one state machine over the characters of a word
     fn read_parts(&mut self, mode: Mode, parts: &mut Vec<WordPart>) -> bool {
         let mut lit = String::new();
         let mut lit_start = self.pos;
@@ -1255,7 +1441,15 @@ impl<'s> Parser<'s> {
                 }
                 b'\'' if !in_dq => {
                     let start = self.pos;
-                    if let Some(end) = memchr(b'\'', self.b, start + 1) {
+                    let end = if start >= self.no_quote_after {
+                        None
+                    } else {
+                        memchr(b'\'', self.b, start + 1)
+                    };
+                    if end.is_none() {
+                        self.no_quote_after = self.no_quote_after.min(start);
+                    }
+                    if let Some(end) = end {
                         flush(&mut lit, lit_start, start, parts);
                         parts.push(WordPart::SingleQuoted {
                             value: self.src.get(start + 1..end).unwrap_or("").to_owned(),
@@ -1266,7 +1460,10 @@ impl<'s> Parser<'s> {
                     } else {
                         // Treat the quote as an ordinary character so the commands after it
                         // are still seen; most often it is an apostrophe in a message.
-                        self.error(TextRange::new(start, self.b.len()), "unterminated single quote");
+                        self.error(
+                            TextRange::new(start, self.b.len()),
+                            "unterminated single quote",
+                        );
                         lit.push('\'');
                         self.pos += 1;
                     }
@@ -1277,8 +1474,11 @@ impl<'s> Parser<'s> {
                     if let Some(part) = self.read_double_quoted() {
                         parts.push(part);
                         lit_start = self.pos;
-                    } else {
-                        self.error(TextRange::new(start, self.b.len()), "unterminated double quote");
+                    } else if !self.gave_up {
+                        self.error(
+                            TextRange::new(start, self.b.len()),
+                            "unterminated double quote",
+                        );
                         lit.push('"');
                         lit_start = start;
                         self.pos = start + 1;
@@ -1299,6 +1499,7 @@ impl<'s> Parser<'s> {
                             parts.push(part);
                             lit_start = self.pos;
                         }
+                        None if self.gave_up => {}
                         None => {
                             lit.push('$');
                             self.pos += 1;
@@ -1307,17 +1508,17 @@ impl<'s> Parser<'s> {
                 }
                 b'`' => {
                     let start = self.pos;
-                    match self.read_backquoted(in_dq) {
-                        Some(part) => {
-                            flush(&mut lit, lit_start, start, parts);
-                            parts.push(part);
-                            lit_start = self.pos;
-                        }
-                        None => {
-                            self.error(TextRange::new(start, self.b.len()), "unterminated backquote");
-                            lit.push('`');
-                            self.pos += 1;
-                        }
+                    if let Some(part) = self.read_backquoted(in_dq) {
+                        flush(&mut lit, lit_start, start, parts);
+                        parts.push(part);
+                        lit_start = self.pos;
+                    } else {
+                        self.error(
+                            TextRange::new(start, self.b.len()),
+                            "unterminated backquote",
+                        );
+                        lit.push('`');
+                        self.pos += 1;
                     }
                 }
                 _ => {
@@ -1331,7 +1532,9 @@ impl<'s> Parser<'s> {
                             || (c == b'\'' && !in_dq)
                             || match mode {
                                 Mode::Word => is_word_end(c),
-                                Mode::Regex => matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b';' | b'&'),
+                                Mode::Regex => {
+                                    matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b';' | b'&')
+                                }
                                 Mode::DoubleQuote => false,
                                 Mode::ParamArg { .. } => c == b'}',
                             };
@@ -1357,11 +1560,15 @@ impl<'s> Parser<'s> {
     fn read_double_quoted(&mut self) -> Option<WordPart> {
         let cp = self.checkpoint();
         let start = self.pos;
+        if self.failed.contains(&(start, Speculation::DoubleQuote)) {
+            return None;
+        }
         self.pos += 1;
         let mut inner = Vec::new();
         let closed = self.nested(|p| p.read_parts(Mode::DoubleQuote, &mut inner));
         if !closed {
             self.rollback(&cp);
+            self.failed.insert((start, Speculation::DoubleQuote));
             return None;
         }
         Some(WordPart::DoubleQuoted {
@@ -1382,6 +1589,7 @@ impl<'s> Parser<'s> {
                     self.pos = end + 2;
                     return Some(WordPart::Arithmetic {
                         expression: self.src.get(start + 3..end).unwrap_or("").to_owned(),
+                        text: self.text_from(start),
                         range: TextRange::new(start, self.pos),
                     });
                 }
@@ -1390,6 +1598,7 @@ impl<'s> Parser<'s> {
                 Some(WordPart::CommandSubstitution {
                     body,
                     backquoted: false,
+                    text: self.text_from(start),
                     range: TextRange::new(start, self.pos),
                 })
             }
@@ -1401,16 +1610,14 @@ impl<'s> Parser<'s> {
                     i += 1;
                 }
                 self.pos = i;
-                Some(WordPart::Parameter(simple_parameter(
-                    self.src.get(start + 1..i).unwrap_or(""),
-                    TextRange::new(start, i),
-                )))
+                Some(WordPart::Parameter(simple_parameter(self.src, start, i)))
             }
             c if c.is_ascii_digit() || is_special_param(c) => {
                 self.pos = start + 2;
                 Some(WordPart::Parameter(simple_parameter(
-                    self.src.get(start + 1..start + 2).unwrap_or(""),
-                    TextRange::new(start, start + 2),
+                    self.src,
+                    start,
+                    start + 2,
                 )))
             }
             _ => None,
@@ -1435,27 +1642,34 @@ impl<'s> Parser<'s> {
         })
     }
 
-    fn read_process_substitution(&mut self) -> Option<WordPart> {
+    fn read_process_substitution(&mut self) -> WordPart {
         let start = self.pos;
         let output = self.peek() == Some(b'>');
         self.pos += 2;
         let what = if output { ">(" } else { "<(" };
         let body = self.read_substitution_body(TextRange::new(start, start + 2), what);
-        Some(WordPart::ProcessSubstitution {
+        WordPart::ProcessSubstitution {
             body,
             output,
+            text: self.text_from(start),
             range: TextRange::new(start, self.pos),
-        })
+        }
     }
 
     fn read_braced_parameter(&mut self, in_dq: bool) -> Option<WordPart> {
         let cp = self.checkpoint();
         let start = self.pos;
+        if self.failed.contains(&(start, Speculation::Brace)) {
+            self.error(TextRange::new(start, start + 2), "unterminated `${`");
+            return None;
+        }
         self.pos += 2;
         let mut length = false;
         let mut indirect = false;
         match (self.peek(), self.peek_at(1)) {
-            (Some(b'#'), Some(c)) if c != b'}' && (is_name_start(c) || c.is_ascii_digit() || is_special_param(c)) => {
+            (Some(b'#'), Some(c))
+                if c != b'}' && (is_name_start(c) || c.is_ascii_digit() || is_special_param(c)) =>
+            {
                 length = true;
                 self.pos += 1;
             }
@@ -1465,6 +1679,53 @@ impl<'s> Parser<'s> {
             }
             _ => {}
         }
+        let name = self.read_parameter_name();
+        let subscript = self.read_subscript();
+        if indirect && matches!(self.peek(), Some(b'*' | b'@')) && self.peek_at(1) == Some(b'}') {
+            // `${!prefix*}` lists variable names; keep the suffix out of the operator.
+            self.pos += 1;
+        }
+        let op = self.read_param_op();
+        let mut argument = Vec::new();
+        let mut bad = false;
+        let closed = if op.is_some() {
+            self.nested(|p| p.read_parts(Mode::ParamArg { in_dq }, &mut argument))
+        } else if self.peek() == Some(b'}') {
+            self.pos += 1;
+            true
+        } else if let Some(end) = self.matching_brace(start) {
+            // Like bash, find the extent first: `${a(b}` is one (bad) expansion that fails
+            // when run, not an unterminated one that swallows the rest of the line.
+            self.pos = end + 1;
+            bad = true;
+            true
+        } else {
+            false
+        };
+        if !closed {
+            self.rollback(&cp);
+            self.failed.insert((start, Speculation::Brace));
+            self.error(TextRange::new(start, start + 2), "unterminated `${`");
+            return None;
+        }
+        if bad || name.is_empty() {
+            self.error(TextRange::new(start, self.pos), "bad substitution");
+        }
+        Some(WordPart::Parameter(Parameter {
+            name,
+            subscript,
+            op,
+            argument,
+            braced: true,
+            length,
+            indirect,
+            text: self.text_from(start),
+            range: TextRange::new(start, self.pos),
+        }))
+    }
+
+    /// The name in `${…}`: a variable name, a positional number or a special parameter.
+    fn read_parameter_name(&mut self) -> String {
         let name_start = self.pos;
         match self.peek() {
             Some(c) if is_name_start(c) => {
@@ -1480,66 +1741,55 @@ impl<'s> Parser<'s> {
             Some(c) if is_special_param(c) => self.pos += 1,
             _ => {}
         }
-        let name = self.src.get(name_start..self.pos).unwrap_or("").to_owned();
-        let mut subscript = None;
-        if self.peek() == Some(b'[') {
-            let sub_start = self.pos + 1;
-            let close = self.b[sub_start.min(self.b.len())..]
-                .iter()
-                .position(|&c| c == b']' || c == b'}')
-                .map(|i| sub_start + i);
-            if let Some(close) = close.filter(|&c| self.b[c] == b']') {
-                subscript = Some(self.src.get(sub_start..close).unwrap_or("").to_owned());
-                self.pos = close + 1;
-            }
-        }
-        if indirect && matches!(self.peek(), Some(b'*' | b'@')) && self.peek_at(1) == Some(b'}') {
-            // `${!prefix*}` lists variable names; keep the suffix out of the operator.
-            self.pos += 1;
-        }
-        let op = self.read_param_op();
-        let mut argument = Vec::new();
-        let closed = if op.is_some() {
-            self.nested(|p| p.read_parts(Mode::ParamArg { in_dq }, &mut argument))
-        } else if self.peek() == Some(b'}') {
-            self.pos += 1;
-            true
-        } else {
-            false
-        };
-        if !closed || name.is_empty() {
-            let ok_close = closed;
-            self.rollback(&cp);
-            if ok_close {
-                // `${}`, `${ x}`: not a valid expansion, but the extent is clear, so skip
-                // it whole rather than re-reading its text as words.
-                let end = memchr(b'}', self.b, start).map_or(self.b.len(), |e| e + 1);
-                self.error(TextRange::new(start, end), "bad substitution");
-                self.pos = end;
-                return Some(WordPart::Parameter(Parameter {
-                    name: String::new(),
-                    subscript: None,
-                    op: None,
-                    argument: Vec::new(),
-                    braced: true,
-                    length: false,
-                    indirect: false,
-                    range: TextRange::new(start, end),
-                }));
-            }
-            self.error(TextRange::new(start, start + 2), "unterminated `${`");
+        self.src.get(name_start..self.pos).unwrap_or("").to_owned()
+    }
+
+    /// `[…]` after a parameter name, up to the first `]` (not past the closing brace).
+    fn read_subscript(&mut self) -> Option<String> {
+        if self.peek() != Some(b'[') {
             return None;
         }
-        Some(WordPart::Parameter(Parameter {
-            name,
-            subscript,
-            op,
-            argument,
-            braced: true,
-            length,
-            indirect,
-            range: TextRange::new(start, self.pos),
-        }))
+        let sub_start = self.pos + 1;
+        let close = self
+            .b
+            .get(sub_start..)?
+            .iter()
+            .position(|&c| c == b']' || c == b'}')
+            .map(|i| sub_start + i)
+            .filter(|&c| self.b[c] == b']')?;
+        self.pos = close + 1;
+        Some(self.src.get(sub_start..close).unwrap_or("").to_owned())
+    }
+
+    /// The `}` closing the `${` at `start`, counting nested `${…}` and skipping escapes
+    /// (quotes are ignored: this only sizes an expansion that is already known to be bad).
+    /// All pairs are found in one pass on first use, since scanning from every `${` of a
+    /// malformed line would be quadratic.
+    fn matching_brace(&mut self, start: usize) -> Option<usize> {
+        let b = self.b;
+        let pairs = self.brace_pairs.get_or_insert_with(|| {
+            let mut pairs = HashMap::new();
+            let mut open = Vec::new();
+            let mut i = 0;
+            while i < b.len() {
+                match b[i] {
+                    b'\\' => i += 1,
+                    b'$' if b.get(i + 1) == Some(&b'{') => {
+                        open.push(i);
+                        i += 1;
+                    }
+                    b'}' => {
+                        if let Some(o) = open.pop() {
+                            pairs.insert(o, i);
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            pairs
+        });
+        pairs.get(&start).copied()
     }
 
     fn read_param_op(&mut self) -> Option<ParamOp> {
@@ -1613,7 +1863,8 @@ impl<'s> Parser<'s> {
             let c = self.b[j];
             if c == b'\\'
                 && j + 1 < i
-                && (matches!(self.b[j + 1], b'$' | b'`' | b'\\') || (in_dq && self.b[j + 1] == b'"'))
+                && (matches!(self.b[j + 1], b'$' | b'`' | b'\\')
+                    || (in_dq && self.b[j + 1] == b'"'))
             {
                 text.push(self.b[j + 1]);
                 offsets.push(j + 1);
@@ -1624,25 +1875,35 @@ impl<'s> Parser<'s> {
                 j += 1;
             }
         }
-        let text = String::from_utf8(text).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        let text = String::from_utf8(text)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         let end = i + 1;
         let body = if self.depth + 1 >= MAX_DEPTH {
-            self.error(TextRange::new(start, end), "nesting too deep; the rest of the script is not analysed");
+            self.error(
+                TextRange::new(start, end),
+                "nesting too deep; the rest of the script is not analysed",
+            );
+            List::default()
+        } else if !self.budget.take(text.len()) {
+            self.error(
+                TextRange::new(start, end),
+                "too much nested script text; this part is not analysed",
+            );
             List::default()
         } else {
-            let (mut body, errors) = parse_text(&text, self.depth + 1);
+            let (mut body, errors) = parse_text(&text, self.depth + 1, self.budget);
             let map = OffsetMap::Exact { offsets, end: i };
             finish::remap_list(&mut body, &map);
-            self.errors.extend(errors.into_iter().map(|e| ParseError {
-                message: e.message,
-                range: map.map(e.range),
-            }));
+            for e in errors {
+                self.error(map.map(e.range), e.message);
+            }
             body
         };
         self.pos = end;
         Some(WordPart::CommandSubstitution {
             body,
             backquoted: true,
+            text: self.text_from(start),
             range: TextRange::new(start, end),
         })
     }
@@ -1650,24 +1911,35 @@ impl<'s> Parser<'s> {
 
 /// The position of `needle` at or after `from`.
 fn memchr(needle: u8, haystack: &[u8], from: usize) -> Option<usize> {
-    haystack.get(from..)?.iter().position(|&c| c == needle).map(|i| from + i)
+    haystack
+        .get(from..)?
+        .iter()
+        .position(|&c| c == needle)
+        .map(|i| from + i)
 }
 
-fn simple_parameter(name: &str, range: TextRange) -> Parameter {
+/// `$NAME`, `$1`, `$@`: the text from `start` (the `$`) to `end`.
+fn simple_parameter(src: &str, start: usize, end: usize) -> Parameter {
     Parameter {
-        name: name.to_owned(),
+        name: src.get(start + 1..end).unwrap_or("").to_owned(),
         subscript: None,
         op: None,
         argument: Vec::new(),
         braced: false,
         length: false,
         indirect: false,
-        range,
+        text: src.get(start..end).unwrap_or("").to_owned(),
+        range: TextRange::new(start, end),
     }
 }
 
 /// Builds a word's value from its parts: quotes removed, expansions as written.
-fn collect_value(src: &str, parts: &[WordPart], value: &mut String, has_expansion: &mut bool, quoted: &mut bool) {
+fn collect_value(
+    parts: &[WordPart],
+    value: &mut String,
+    has_expansion: &mut bool,
+    quoted: &mut bool,
+) {
     for part in parts {
         match part {
             WordPart::Literal { value: v, .. } => value.push_str(v),
@@ -1677,15 +1949,14 @@ fn collect_value(src: &str, parts: &[WordPart], value: &mut String, has_expansio
             }
             WordPart::DoubleQuoted { parts, .. } => {
                 *quoted = true;
-                collect_value(src, parts, value, has_expansion, quoted);
+                collect_value(parts, value, has_expansion, quoted);
             }
-            WordPart::Parameter(_)
-            | WordPart::CommandSubstitution { .. }
-            | WordPart::ProcessSubstitution { .. }
-            | WordPart::Arithmetic { .. } => {
+            WordPart::Parameter(Parameter { text, .. })
+            | WordPart::CommandSubstitution { text, .. }
+            | WordPart::ProcessSubstitution { text, .. }
+            | WordPart::Arithmetic { text, .. } => {
                 *has_expansion = true;
-                let r = part.range();
-                value.push_str(src.get(r.start..r.end).unwrap_or(""));
+                value.push_str(text);
             }
         }
     }

@@ -2,6 +2,7 @@
 
 /// The options in effect at some point of a script.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[allow(clippy::struct_excessive_bools)] // independent shell options, as `set` has them
 pub struct ShellState {
     /// `set -e` / `set -o errexit`
     pub errexit: bool,
@@ -24,7 +25,11 @@ impl ShellState {
         let mut j = 0;
         while let Some(a) = rest.get(j).map(AsRef::as_ref) {
             if a.starts_with("--") {
-                j += if matches!(a, "--rcfile" | "--init-file") { 2 } else { 1 };
+                j += if matches!(a, "--rcfile" | "--init-file") {
+                    2
+                } else {
+                    1
+                };
                 continue;
             }
             let consumed = state.apply_cluster(a, rest.get(j + 1..).unwrap_or(&[]));

@@ -42,16 +42,25 @@ pub enum WordPart {
     CommandSubstitution {
         body: List,
         backquoted: bool,
+        /// As written, e.g. `$(id -u)`.
+        text: String,
         range: TextRange,
     },
     /// bash `<(…)` and `>(…)`.
     ProcessSubstitution {
         body: List,
         output: bool,
+        /// As written.
+        text: String,
         range: TextRange,
     },
     /// `$((…))`; the expression is not analysed.
-    Arithmetic { expression: String, range: TextRange },
+    Arithmetic {
+        expression: String,
+        /// As written, e.g. `$((1 + 2))`.
+        text: String,
+        range: TextRange,
+    },
 }
 
 impl WordPart {
@@ -99,6 +108,9 @@ pub struct Parameter {
     pub length: bool,
     /// `${!X}`
     pub indirect: bool,
+    /// As written, e.g. `${X:-d}`. Kept because, in an inner script (`sh -c '…'`), `range`
+    /// points into the outer source, whose text may differ (escapes).
+    pub text: String,
     pub range: TextRange,
 }
 
@@ -152,7 +164,7 @@ impl Word {
             value: String::with_capacity(self.value.len()),
             unresolved: false,
         };
-        resolve_parts(&self.parts, &self.raw, self.range, lookup, &mut out, 0);
+        resolve_parts(&self.parts, lookup, &mut out, 0);
         out
     }
 
@@ -197,7 +209,13 @@ impl Word {
         )
     }
 
-    fn part_offsets(&self, part: &WordPart, in_dq: bool, text: &mut String, offsets: &mut Vec<usize>) {
+    fn part_offsets(
+        &self,
+        part: &WordPart,
+        in_dq: bool,
+        text: &mut String,
+        offsets: &mut Vec<usize>,
+    ) {
         let range = part.range();
         let source = self.part_source(range);
         match (part, source) {
@@ -246,7 +264,13 @@ fn push_coarse(value: &str, at: usize, text: &mut String, offsets: &mut Vec<usiz
 }
 
 /// Re-derives a literal's value from its source, recording where each byte came from.
-fn unescape_with_offsets(source: &str, base: usize, in_dq: bool, text: &mut String, offsets: &mut Vec<usize>) {
+fn unescape_with_offsets(
+    source: &str,
+    base: usize,
+    in_dq: bool,
+    text: &mut String,
+    offsets: &mut Vec<usize>,
+) {
     let mut chars = source.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         if c == '\\' {
@@ -308,8 +332,6 @@ impl OffsetMap {
 
 fn resolve_parts(
     parts: &[WordPart],
-    raw: &str,
-    word_range: TextRange,
     lookup: &dyn Fn(&str) -> Option<String>,
     out: &mut ResolvedWord,
     depth: usize,
@@ -319,46 +341,27 @@ fn resolve_parts(
             WordPart::Literal { value, .. }
             | WordPart::SingleQuoted { value, .. }
             | WordPart::AnsiCQuoted { value, .. } => out.value.push_str(value),
-            WordPart::DoubleQuoted { parts, .. } => {
-                resolve_parts(parts, raw, word_range, lookup, out, depth);
-            }
-            WordPart::Parameter(p) => resolve_parameter(p, raw, word_range, lookup, out, depth),
-            WordPart::CommandSubstitution { range, .. }
-            | WordPart::ProcessSubstitution { range, .. }
-            | WordPart::Arithmetic { range, .. } => {
+            WordPart::DoubleQuoted { parts, .. } => resolve_parts(parts, lookup, out, depth),
+            WordPart::Parameter(p) => resolve_parameter(p, lookup, out, depth),
+            WordPart::CommandSubstitution { text, .. }
+            | WordPart::ProcessSubstitution { text, .. }
+            | WordPart::Arithmetic { text, .. } => {
                 out.unresolved = true;
-                out.value.push_str(&source_of(raw, word_range, *range));
+                out.value.push_str(text);
             }
         }
     }
 }
 
-/// The source text of a part, or a placeholder when the word's raw text and range do not
-/// line up (inner scripts).
-fn source_of(raw: &str, word_range: TextRange, range: TextRange) -> String {
-    if raw.len() == word_range.len()
-        && let (Some(s), Some(e)) = (
-            range.start.checked_sub(word_range.start),
-            range.end.checked_sub(word_range.start),
-        )
-        && let Some(text) = raw.get(s..e)
-    {
-        return text.to_owned();
-    }
-    String::from("${?}")
-}
-
 fn resolve_parameter(
     p: &Parameter,
-    raw: &str,
-    word_range: TextRange,
     lookup: &dyn Fn(&str) -> Option<String>,
     out: &mut ResolvedWord,
     depth: usize,
 ) {
     let keep = |out: &mut ResolvedWord| {
         out.unresolved = true;
-        out.value.push_str(&source_of(raw, word_range, p.range));
+        out.value.push_str(&p.text);
     };
     if p.indirect || p.subscript.is_some() || depth > MAX_RESOLVE_DEPTH {
         keep(out);
@@ -376,15 +379,17 @@ fn resolve_parameter(
         (None, Some(v)) => out.value.push_str(&v),
         (Some(ParamOp::Default { colon } | ParamOp::Assign { colon }), Some(v)) => {
             if colon && v.is_empty() {
-                resolve_parts(&p.argument, raw, word_range, lookup, out, depth + 1);
+                resolve_parts(&p.argument, lookup, out, depth + 1);
             } else {
                 out.value.push_str(&v);
             }
         }
-        (Some(ParamOp::Error { colon }), Some(v)) if !(colon && v.is_empty()) => out.value.push_str(&v),
+        (Some(ParamOp::Error { colon }), Some(v)) if !(colon && v.is_empty()) => {
+            out.value.push_str(&v);
+        }
         (Some(ParamOp::Alternative { colon }), Some(v)) => {
             if !(colon && v.is_empty()) {
-                resolve_parts(&p.argument, raw, word_range, lookup, out, depth + 1);
+                resolve_parts(&p.argument, lookup, out, depth + 1);
             }
         }
         _ => keep(out),

@@ -6,11 +6,11 @@
 
 use crate::args::split_args_posix;
 use crate::ast::{RedirectOp, Script, SimpleCommand, basename};
-use crate::parser::{MAX_DEPTH, parse_text};
+use crate::parser::{Budget, MAX_DEPTH, parse_text};
 use crate::range::TextRange;
 use crate::state::ShellState;
 use crate::word::{OffsetMap, Word};
-use crate::{finish, ParseError};
+use crate::{ParseError, finish};
 
 /// The kinds of wrapper that are looked through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -111,7 +111,9 @@ pub struct Wrapper<'a> {
     /// Covers `words`.
     pub range: TextRange,
     /// The user the command runs as, when the wrapper names one (`sudo -u`, `su`, `gosu`).
-    pub user: Option<&'a Word>,
+    pub user: Option<&'a str>,
+    /// The word holding `user` (for `sudo --user=app`, the whole option word).
+    pub user_word: Option<&'a Word>,
 }
 
 impl<'a> Wrapper<'a> {
@@ -135,7 +137,8 @@ pub(crate) struct Layer {
     pub(crate) kind: WrapperKind,
     pub(crate) start: usize,
     pub(crate) end: usize,
-    pub(crate) user: Option<usize>,
+    /// The word naming the user and where in its value the name starts.
+    pub(crate) user: Option<(usize, usize)>,
 }
 
 impl Layer {
@@ -145,12 +148,14 @@ impl Layer {
             (Some(f), Some(l)) => TextRange::new(f.range.start, l.range.end),
             _ => TextRange::empty(command.range.start),
         };
+        let user_word = self.user.and_then(|(i, _)| command.words.get(i));
         Wrapper {
             kind: self.kind,
             command,
             words,
             range,
-            user: self.user.and_then(|i| command.words.get(i)),
+            user: user_word.and_then(|w| w.value.get(self.user.map_or(0, |(_, at)| at)..)),
+            user_word,
         }
     }
 }
@@ -179,13 +184,16 @@ enum Source {
 
 enum Step {
     /// The wrapper's options end before word `next`, where the wrapped command starts.
-    Next { next: usize, user: Option<usize> },
+    Next {
+        next: usize,
+        user: Option<(usize, usize)>,
+    },
     /// The wrapper runs a script; its own words end before `end`.
     Script {
         end: usize,
         source: Source,
         state: Option<ShellState>,
-        user: Option<usize>,
+        user: Option<(usize, usize)>,
     },
     /// Not acting as a wrapper here (no command follows, or a mode such as `command -v`).
     Stop,
@@ -195,7 +203,11 @@ enum Step {
 /// cheap.
 const MAX_LAYERS: usize = 16;
 
-pub(crate) fn analyze(command: &SimpleCommand, depth: usize) -> Option<Box<Unwrap>> {
+pub(crate) fn analyze(
+    command: &SimpleCommand,
+    depth: usize,
+    budget: &Budget,
+) -> Option<Box<Unwrap>> {
     let words = &command.words;
     let mut layers = Vec::new();
     let mut i = 0;
@@ -223,7 +235,7 @@ pub(crate) fn analyze(command: &SimpleCommand, depth: usize) -> Option<Box<Unwra
                 state,
                 user,
             } => {
-                let script = inner_script(command, &source, depth)?;
+                let script = inner_script(command, &source, depth, budget)?;
                 layers.push(Layer {
                     kind,
                     start: i,
@@ -251,7 +263,12 @@ pub(crate) fn analyze(command: &SimpleCommand, depth: usize) -> Option<Box<Unwra
 }
 
 /// Parses the script a wrapper runs and maps its ranges onto the outer source.
-fn inner_script(command: &SimpleCommand, source: &Source, depth: usize) -> Option<Script> {
+fn inner_script(
+    command: &SimpleCommand,
+    source: &Source,
+    depth: usize,
+    budget: &Budget,
+) -> Option<Script> {
     let (text, map, range) = match *source {
         Source::Word(i) => {
             let word = command.words.get(i)?;
@@ -301,18 +318,29 @@ fn inner_script(command: &SimpleCommand, source: &Source, depth: usize) -> Optio
             }
         }
     };
-    if depth + 1 >= MAX_DEPTH {
+    let refused = if depth + 1 >= MAX_DEPTH {
+        Some("nesting too deep; the inner script is not analysed")
+    } else if !budget.take(text.len()) {
+        Some("too much nested script text; the inner script is not analysed")
+    } else {
+        None
+    };
+    if let Some(message) = refused {
         return Some(Script {
             body: crate::ast::List::default(),
             errors: vec![ParseError {
-                message: "nesting too deep; the inner script is not analysed".to_owned(),
+                message: message.to_owned(),
                 range,
             }],
             range,
         });
     }
-    let (body, errors) = parse_text(&text, depth + 1);
-    let mut script = Script { body, errors, range };
+    let (body, errors) = parse_text(&text, depth + 1, budget);
+    let mut script = Script {
+        body,
+        errors,
+        range,
+    };
     finish::remap_script(&mut script, &map);
     script.range = range;
     Some(script)
@@ -322,26 +350,47 @@ fn values(words: &[Word]) -> Vec<&str> {
     words.iter().map(|w| w.value.as_str()).collect()
 }
 
+/// A wrapper's option and, for options with a value, where the value is: the word index
+/// and the byte offset inside it (non-zero for attached values such as `--user=app`).
+type ParsedOpt = (String, Option<(usize, usize)>);
+
 /// Skips `getopt`-style options after word `i` and returns the index of the first operand.
 /// Options carry values when listed in `takes_value`.
-fn first_operand(words: &[Word], i: usize, takes_value: &[&str]) -> (usize, Vec<(String, Option<usize>)>) {
+fn first_operand(words: &[Word], i: usize, takes_value: &[&str]) -> (usize, Vec<ParsedOpt>) {
     let rest = words.get(i + 1..).unwrap_or(&[]);
     let vals = values(rest);
     let args = split_args_posix(&vals, takes_value);
     let opts = args
         .options
         .iter()
-        .map(|o| (o.name.clone(), o.value_index.map(|v| v + i + 1)))
+        .map(|o| {
+            (
+                o.name.clone(),
+                value_position(&vals, o).map(|(w, at)| (w + i + 1, at)),
+            )
+        })
         .collect();
-    let next = args.positionals.first().map_or(words.len(), |p| p.index + i + 1);
+    let next = args
+        .positionals
+        .first()
+        .map_or(words.len(), |p| p.index + i + 1);
     (next, opts)
 }
 
-fn has(opts: &[(String, Option<usize>)], names: &[&str]) -> bool {
+/// Where an option's value is: the argument index and the byte offset in it (non-zero for
+/// attached values such as `--user=app` or `-uapp`).
+fn value_position(args: &[&str], opt: &crate::Opt<'_>) -> Option<(usize, usize)> {
+    let index = opt.value_index?;
+    let arg = args.get(index)?;
+    let value = opt.value?;
+    Some((index, arg.len().saturating_sub(value.len())))
+}
+
+fn has(opts: &[ParsedOpt], names: &[&str]) -> bool {
     opts.iter().any(|(n, _)| names.contains(&n.as_str()))
 }
 
-fn value_of(opts: &[(String, Option<usize>)], names: &[&str]) -> Option<usize> {
+fn value_of(opts: &[ParsedOpt], names: &[&str]) -> Option<(usize, usize)> {
     opts.iter()
         .rev()
         .find(|(n, v)| names.contains(&n.as_str()) && v.is_some())
@@ -351,8 +400,13 @@ fn value_of(opts: &[(String, Option<usize>)], names: &[&str]) -> Option<usize> {
 /// Skips `NAME=value` words (for `env` and `sudo`).
 fn skip_env_assignments(words: &[Word], mut i: usize) -> usize {
     while let Some(w) = words.get(i) {
-        let Some((name, _)) = w.value.split_once('=') else { break };
-        let valid = name.bytes().next().is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
+        let Some((name, _)) = w.value.split_once('=') else {
+            break;
+        };
+        let valid = name
+            .bytes()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
             && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_');
         if !valid {
             break;
@@ -362,9 +416,10 @@ fn skip_env_assignments(words: &[Word], mut i: usize) -> usize {
     i
 }
 
+#[allow(clippy::too_many_lines)] // a table: one short arm per wrapper
 fn step(kind: WrapperKind, command: &SimpleCommand, i: usize) -> Step {
     let words = &command.words;
-    let next = |next: usize, user: Option<usize>| {
+    let next = |next: usize, user: Option<(usize, usize)>| {
         if next < words.len() {
             Step::Next { next, user }
         } else {
@@ -377,12 +432,43 @@ fn step(kind: WrapperKind, command: &SimpleCommand, i: usize) -> Step {
                 words,
                 i,
                 &[
-                    "-u", "-g", "-p", "-C", "-D", "-r", "-t", "-T", "-U", "-h", "--user", "--group", "--prompt",
-                    "--close-from", "--chdir", "--role", "--type", "--command-timeout", "--other-user", "--host",
+                    "-u",
+                    "-g",
+                    "-p",
+                    "-C",
+                    "-D",
+                    "-r",
+                    "-t",
+                    "-T",
+                    "-U",
+                    "-h",
+                    "--user",
+                    "--group",
+                    "--prompt",
+                    "--close-from",
+                    "--chdir",
+                    "--role",
+                    "--type",
+                    "--command-timeout",
+                    "--other-user",
+                    "--host",
                 ],
             );
             // Editing, listing, validating and `-K` do not run a command.
-            if has(&opts, &["-e", "--edit", "-l", "--list", "-v", "--validate", "-V", "--version", "-K"]) {
+            if has(
+                &opts,
+                &[
+                    "-e",
+                    "--edit",
+                    "-l",
+                    "--list",
+                    "-v",
+                    "--validate",
+                    "-V",
+                    "--version",
+                    "-K",
+                ],
+            ) {
                 return Step::Stop;
             }
             let n = skip_env_assignments(words, n);
@@ -398,7 +484,17 @@ fn step(kind: WrapperKind, command: &SimpleCommand, i: usize) -> Step {
             let (n, _) = first_operand(
                 words,
                 i,
-                &["-u", "-C", "-S", "--unset", "--chdir", "--split-string", "--default-signal", "--ignore-signal", "--block-signal"],
+                &[
+                    "-u",
+                    "-C",
+                    "-S",
+                    "--unset",
+                    "--chdir",
+                    "--split-string",
+                    "--default-signal",
+                    "--ignore-signal",
+                    "--block-signal",
+                ],
             );
             next(skip_env_assignments(words, n), None)
         }
@@ -430,13 +526,30 @@ fn step(kind: WrapperKind, command: &SimpleCommand, i: usize) -> Step {
                 words,
                 i,
                 &[
-                    "-a", "-d", "-E", "-I", "-L", "-n", "-P", "-s", "--arg-file", "--delimiter", "--eof", "--replace",
-                    "--max-lines", "--max-args", "--max-procs", "--max-chars", "--process-slot-var",
+                    "-a",
+                    "-d",
+                    "-E",
+                    "-I",
+                    "-L",
+                    "-n",
+                    "-P",
+                    "-s",
+                    "--arg-file",
+                    "--delimiter",
+                    "--eof",
+                    "--replace",
+                    "--max-lines",
+                    "--max-args",
+                    "--max-procs",
+                    "--max-chars",
+                    "--process-slot-var",
                 ],
             );
             next(n, None)
         }
-        WrapperKind::Gosu | WrapperKind::SuExec => next(i + 2, Some(i + 1).filter(|&u| u < words.len())),
+        WrapperKind::Gosu | WrapperKind::SuExec => {
+            next(i + 2, Some((i + 1, 0)).filter(|&(u, _)| u < words.len()))
+        }
         WrapperKind::Chroot => {
             let (n, _) = first_operand(words, i, &["--userspec", "--groups"]);
             next(n + 1, None)
@@ -446,7 +559,11 @@ fn step(kind: WrapperKind, command: &SimpleCommand, i: usize) -> Step {
             next(n + 1, None)
         }
         WrapperKind::Stdbuf => {
-            let (n, _) = first_operand(words, i, &["-i", "-o", "-e", "--input", "--output", "--error"]);
+            let (n, _) = first_operand(
+                words,
+                i,
+                &["-i", "-o", "-e", "--input", "--output", "--error"],
+            );
             next(n, None)
         }
         WrapperKind::Eval => {
@@ -470,23 +587,55 @@ fn su_step(kind: WrapperKind, command: &SimpleCommand, i: usize) -> Step {
     let rest = words.get(i + 1..).unwrap_or(&[]);
     let vals = values(rest);
     if kind == WrapperKind::Runuser {
-        let posix = split_args_posix(&vals, &["-u", "--user", "-g", "-G", "-c", "--command", "-s", "--shell", "-w"]);
-        if let Some(user) = posix.value_index(&["-u", "--user"])
+        let posix = split_args_posix(
+            &vals,
+            &[
+                "-u",
+                "--user",
+                "-g",
+                "-G",
+                "-c",
+                "--command",
+                "-s",
+                "--shell",
+                "-w",
+            ],
+        );
+        if let Some(opt) = posix
+            .options
+            .iter()
+            .rev()
+            .find(|o| o.name == "-u" || o.name == "--user")
+            && let Some((user, at)) = value_position(&vals, opt)
             && let Some(first) = posix.positionals.first()
         {
             return Step::Next {
                 next: first.index + i + 1,
-                user: Some(user + i + 1),
+                user: Some((user + i + 1, at)),
             };
         }
     }
     let args = crate::args::split_args(
         &vals,
         &[
-            "-c", "--command", "-s", "--shell", "-g", "--group", "-G", "--supp-group", "-w", "--whitelist-environment",
+            "-c",
+            "--command",
+            "-s",
+            "--shell",
+            "-g",
+            "--group",
+            "-G",
+            "--supp-group",
+            "-w",
+            "--whitelist-environment",
         ],
     );
-    let user = args.positionals.first().map(|p| p.index + i + 1);
+    // A lone `-` means a login shell, not a user.
+    let user = args
+        .positionals
+        .iter()
+        .find(|p| p.value != "-")
+        .map(|p| (p.index + i + 1, 0));
     match args.value_index(&["-c", "--command"]) {
         Some(script) => Step::Script {
             end: script + i + 1,
@@ -512,7 +661,11 @@ fn shell_step(command: &SimpleCommand, i: usize) -> Step {
             break;
         }
         if let Some(long) = a.strip_prefix("--") {
-            j += if matches!(long, "rcfile" | "init-file") { 2 } else { 1 };
+            j += if matches!(long, "rcfile" | "init-file") {
+                2
+            } else {
+                1
+            };
             continue;
         }
         let on = a.starts_with('-');
@@ -554,7 +707,10 @@ fn shell_step(command: &SimpleCommand, i: usize) -> Step {
     }
     let fed = command.redirects.iter().enumerate().rev().find(|(_, r)| {
         matches!(r.fd, None | Some(0))
-            && matches!(r.op, RedirectOp::Heredoc | RedirectOp::HeredocStripTabs | RedirectOp::HereString)
+            && matches!(
+                r.op,
+                RedirectOp::Heredoc | RedirectOp::HeredocStripTabs | RedirectOp::HereString
+            )
     });
     match fed {
         Some((r, _)) => Step::Script {

@@ -432,10 +432,10 @@ impl Family {
 fn releases_of(image: &ImageRef) -> Vec<(String, &'static str, bool)> {
     let mut found: Vec<(String, &'static str, bool)> = Vec::new();
     let mut push = |hit: Option<(String, &'static str, bool)>| {
-        if let Some(hit) = hit {
-            if !found.iter().any(|f| f.0 == hit.0) {
-                found.push(hit);
-            }
+        if let Some(hit) = hit
+            && !found.iter().any(|f| f.0 == hit.0)
+        {
+            found.push(hit);
         }
     };
     let Some(tag) = image.tag.as_deref() else {
@@ -443,18 +443,16 @@ fn releases_of(image: &ImageRef) -> Vec<(String, &'static str, bool)> {
     };
     let tokens: Vec<&str> = tag.split(['-', '_']).filter(|t| !t.is_empty()).collect();
 
-    if let Some(family) = official_name(image).and_then(|n| FAMILIES.iter().find(|f| f.image == n))
-    {
-        if let Some(first) = tokens.first() {
-            let unprefixed = family
-                .embedded_prefix
-                .and_then(|p| first.strip_prefix(p))
-                .unwrap_or(first);
-            if let Some(version) = version_token(unprefixed) {
-                push(family.lookup(version));
-            } else if let Some(release) = family.by_codename(first) {
-                push(Some((family.label(release), release.eol, false)));
-            }
+    let family = official_name(image).and_then(|n| FAMILIES.iter().find(|f| f.image == n));
+    if let (Some(family), Some(first)) = (family, tokens.first()) {
+        let unprefixed = family
+            .embedded_prefix
+            .and_then(|p| first.strip_prefix(p))
+            .unwrap_or(first);
+        if let Some(version) = version_token(unprefixed) {
+            push(family.lookup(version));
+        } else if let Some(release) = family.by_codename(first) {
+            push(Some((family.label(release), release.eol, false)));
         }
     }
 
@@ -462,11 +460,11 @@ fn releases_of(image: &ImageRef) -> Vec<(String, &'static str, bool)> {
     // `12.2.0-base-ubuntu22.04`, `8-centos7`.
     for token in &tokens {
         for family in FAMILIES {
-            if family.codenames_anywhere {
-                if let Some(release) = family.by_codename(token) {
-                    push(Some((family.label(release), release.eol, false)));
-                    continue;
-                }
+            if family.codenames_anywhere
+                && let Some(release) = family.by_codename(token)
+            {
+                push(Some((family.label(release), release.eol, false)));
+                continue;
             }
             let embedded = family
                 .embedded_prefix

@@ -61,10 +61,10 @@ impl Check for FromArgUnresolved {
         for stage in &model.stages {
             let mut words: Vec<(&str, TextRange)> =
                 vec![(stage.image.value.as_str(), stage.image.range)];
-            if let Some(flag) = stage.from.flags.iter().rev().find(|f| f.name == "platform") {
-                if let Some(value) = flag.value.as_deref() {
-                    words.push((value, flag.range));
-                }
+            if let Some(flag) = stage.from.flags.iter().rev().find(|f| f.name == "platform")
+                && let Some(value) = flag.value.as_deref()
+            {
+                words.push((value, flag.range));
             }
             for (raw, range) in words {
                 let expanded = model.expand_global(raw);

@@ -9,7 +9,8 @@ declare_rule! {
     /// by `FROM node:${TAG}` is caught too.
     ///
     /// An image that is also pinned by digest (`node:latest@sha256:…`) is not flagged:
-    /// BuildKit pulls the digest and ignores the tag, so the build is reproducible.
+    /// BuildKit pulls the digest and ignores the tag, so the build is reproducible
+    /// (hadolint's DL3007 flags it).
     ///
     /// ## Why is this bad?
     /// `latest` is just the tag a publisher moves with every release. Builds stop being

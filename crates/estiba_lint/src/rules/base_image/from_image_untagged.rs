@@ -9,7 +9,9 @@ declare_rule! {
     ///
     /// `FROM scratch`, references to earlier stages (`FROM builder`) and digest-pinned
     /// images are not flagged. A `FROM` whose image still depends on a variable with no
-    /// value is left to `from-arg-unresolved` (DF012).
+    /// value is left to `from-arg-unresolved` (DF012). hadolint's DL3006 judges the text
+    /// as written, so it misses `ARG BASE=alpine` + `FROM $BASE` and flags
+    /// `FROM base-$TARGETARCH`, which names a stage.
     ///
     /// ## Why is this bad?
     /// An untagged image means `:latest`, which moves whenever the publisher pushes. The

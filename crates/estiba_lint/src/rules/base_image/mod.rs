@@ -118,15 +118,18 @@ mod tests {
     /// Lints the real-world corpus with only this category's and the user category's
     /// rules and prints, per rule, how many files it flags; `ESTIBA_CORPUS_OUT` names a
     /// file that receives one `file<TAB>code<TAB>line` row per finding, for comparing
-    /// with other linters. Run with `-- --ignored --nocapture`.
+    /// with other linters; `ESTIBA_CORPUS_DIR` lints another directory of files instead.
+    /// Run with `-- --ignored --nocapture`.
     #[test]
     #[ignore = "reads the whole corpus; run on demand"]
     fn corpus_counts() {
         use std::collections::{BTreeMap, BTreeSet};
         use std::fmt::Write as _;
 
-        let dir =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/dockerfiles");
+        let dir = std::env::var_os("ESTIBA_CORPUS_DIR").map_or_else(
+            || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/dockerfiles"),
+            std::path::PathBuf::from,
+        );
         let codes: Vec<String> = super::RULES
             .iter()
             .chain(crate::rules::user::RULES.iter())

@@ -33,10 +33,8 @@ impl ImageRef {
             Some((n, d)) => (n, Some(d)),
             None => (text, None),
         };
-        if let Some(d) = digest {
-            if !valid_digest(d) {
-                return None;
-            }
+        if digest.is_some_and(|d| !valid_digest(d)) {
+            return None;
         }
         let last_slash = name_tag.rfind('/').map_or(0, |i| i + 1);
         let (name, tag) = match name_tag[last_slash..].rfind(':') {
@@ -46,10 +44,8 @@ impl ImageRef {
             }
             None => (name_tag, None),
         };
-        if let Some(t) = tag {
-            if !valid_tag(t) {
-                return None;
-            }
+        if tag.is_some_and(|t| !valid_tag(t)) {
+            return None;
         }
         let (registry, remainder) = split_registry(name)?;
         let path = if registry == DOCKER_HUB && !remainder.contains('/') {

@@ -6,7 +6,7 @@ declare_rule! {
     /// ## What it does
     /// Checks for two stages with the same name. Names are compared without regard to
     /// case, because BuildKit lower-cases stage names: `AS Build` and `AS build` are the
-    /// same stage name.
+    /// same stage name (hadolint's DL3024 compares them as written).
     ///
     /// ## Why is this bad?
     /// `FROM build`, `COPY --from=build` and `--target build` can only mean one stage.

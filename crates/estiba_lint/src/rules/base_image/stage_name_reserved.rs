@@ -5,7 +5,8 @@ use crate::rule::{Check, declare_rule};
 declare_rule! {
     /// ## What it does
     /// Checks for stages named `scratch` or `context`, the names BuildKit reserves.
-    /// The check ignores case, because BuildKit lower-cases stage names.
+    /// The check ignores case, because BuildKit lower-cases stage names (hadolint's DL3063
+    /// does not).
     ///
     /// ## Why is this bad?
     /// `scratch` is the empty base image: once a stage is called `scratch`, a later

@@ -348,9 +348,9 @@ pub(crate) fn variable_uses(raw: &str, escape: char) -> Vec<VariableUse> {
 /// at instruction `upto` (exclusive), following BuildKit's rules: a stage `ARG` takes its
 /// `--build-arg` value, else its default, else the global value of the same name; `ENV`
 /// values are expanded when set. Values from a base stage carry over.
-pub(crate) fn stage_env(
-    cx: &Checker<'_>,
-    model: &Model<'_>,
+pub(crate) fn stage_env<'a>(
+    cx: &Checker<'a>,
+    model: &Model<'a>,
     k: usize,
     upto: usize,
 ) -> BTreeMap<String, String> {

@@ -12,4 +12,5 @@ pub(crate) use unused_suppression::UnusedSuppression;
 
 use crate::rule::Rule;
 
-pub(crate) const RULES: &[&dyn Rule] = &[&SyntaxError, &UnusedSuppression, &UnknownRuleInSuppression];
+pub(crate) const RULES: &[&dyn Rule] =
+    &[&SyntaxError, &UnusedSuppression, &UnknownRuleInSuppression];

@@ -37,7 +37,7 @@ declare_rule! {
 
 impl Check for SyntaxError {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
-        for error in &cx.dockerfile.errors {
+        for error in cx.dockerfile.all_errors() {
             out.report(error.range, error.message.clone());
         }
     }

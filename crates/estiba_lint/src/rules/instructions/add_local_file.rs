@@ -57,23 +57,23 @@ impl Check for AddLocalFile {
                 continue;
             };
             let sources = sources(&model, index, in_onbuild, words);
-            let local: Vec<&str> = sources
+            let local: Vec<String> = sources
                 .iter()
                 .filter(|s| s.kind == Some(SourceKind::Local))
-                .map(|s| s.word.value.as_str())
+                .map(|s| match s.value.as_deref() {
+                    Some(v) if v.starts_with("<<") => format!("inline content `{v}`"),
+                    Some(v) if v != s.word.value => format!("local `{v}` (`{}`)", s.word.value),
+                    _ => format!("local `{}`", s.word.value),
+                })
                 .collect();
             if local.is_empty() {
                 continue;
             }
-            let listed = local
-                .iter()
-                .map(|s| format!("`{s}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let listed = local.join(", ");
             let message = if local.len() == sources.len() {
-                format!("`ADD` only copies local {listed} here; `COPY` says so")
+                format!("`ADD` of {listed} only copies: use `COPY`")
             } else {
-                format!("`ADD` copies local {listed} alongside downloads or archives; copy local files with `COPY`")
+                format!("`ADD` also copies {listed}, which is `COPY`'s job")
             };
             let finding = out.report(instruction.keyword_range, message);
             let replaceable = local.len() == sources.len()

@@ -55,11 +55,17 @@ impl Check for AddRemoteUrlUnverified {
                 let shown = source.value.as_deref().unwrap_or(&source.word.value);
                 match source.kind {
                     Some(SourceKind::Url) => {
-                        let plain = shown.get(..7).is_some_and(|s| s.eq_ignore_ascii_case("http://"));
+                        let plain = shown
+                            .get(..7)
+                            .is_some_and(|s| s.eq_ignore_ascii_case("http://"));
                         let message = if plain {
-                            format!("`{shown}` is downloaded over plain HTTP without `--checksum`: its content is not verified")
+                            format!(
+                                "`{shown}` is downloaded over plain HTTP without `--checksum`: its content is not verified"
+                            )
                         } else {
-                            format!("`{shown}` is downloaded without `--checksum`: its content is not verified")
+                            format!(
+                                "`{shown}` is downloaded without `--checksum`: its content is not verified"
+                            )
                         };
                         out.report(source.word.range, message);
                     }

@@ -36,7 +36,9 @@ const ARCHIVE_SUFFIXES: &[&str] = &[
 
 pub(crate) fn is_archive_name(path: &str) -> bool {
     let name = basename(path);
-    ARCHIVE_SUFFIXES.iter().any(|s| name.len() > s.len() && name.ends_with(s))
+    ARCHIVE_SUFFIXES
+        .iter()
+        .any(|s| name.len() > s.len() && name.ends_with(s))
 }
 
 /// Whether the archive name says it holds a tar stream (what `ADD` unpacks), not just a
@@ -44,9 +46,11 @@ pub(crate) fn is_archive_name(path: &str) -> bool {
 pub(crate) fn is_tar_name(path: &str) -> bool {
     let name = basename(path).to_ascii_lowercase();
     name.contains(".tar")
-        || [".tgz", ".tb2", ".tbz", ".tbz2", ".tlz", ".tpz", ".txz", ".tz", ".tzst"]
-            .iter()
-            .any(|s| name.ends_with(s))
+        || [
+            ".tgz", ".tb2", ".tbz", ".tbz2", ".tlz", ".tpz", ".txz", ".tz", ".tzst",
+        ]
+        .iter()
+        .any(|s| name.ends_with(s))
 }
 
 fn is_http(text: &str) -> bool {
@@ -66,7 +70,9 @@ fn is_scp_like(text: &str) -> bool {
         && !host.is_empty()
         && !user.contains('/')
         && !host.contains('/')
-        && user.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        && user
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
 }
 
 /// The path of a URL: after the authority, before `?` and `#`.
@@ -74,7 +80,9 @@ fn url_path(url: &str) -> &str {
     let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
     let end = after_scheme.find(['?', '#']).unwrap_or(after_scheme.len());
     let without = after_scheme.get(..end).unwrap_or(after_scheme);
-    without.find('/').map_or("", |slash| without.get(slash..).unwrap_or(""))
+    without
+        .find('/')
+        .map_or("", |slash| without.get(slash..).unwrap_or(""))
 }
 
 pub(crate) fn classify(text: &str) -> SourceKind {
@@ -142,7 +150,8 @@ pub(crate) fn sources<'a>(
 /// Whether a git source names a full commit: a 40- or 64-digit hex ref in its `#ref`
 /// fragment or its `ref=`/`checksum=`/`commit=` query parameter.
 pub(crate) fn git_pinned(source: &str) -> bool {
-    let is_commit = |r: &str| (r.len() == 40 || r.len() == 64) && r.bytes().all(|b| b.is_ascii_hexdigit());
+    let is_commit =
+        |r: &str| (r.len() == 40 || r.len() == 64) && r.bytes().all(|b| b.is_ascii_hexdigit());
     if let Some((_, fragment)) = source.split_once('#') {
         let reference = fragment.split(':').next().unwrap_or("");
         if is_commit(reference) {
@@ -167,8 +176,14 @@ mod tests {
     fn classification() {
         assert_eq!(classify("https://example.com/app.tar.gz"), SourceKind::Url);
         assert_eq!(classify("HTTP://example.com/x"), SourceKind::Url);
-        assert_eq!(classify("https://github.com/moby/buildkit.git#v0.20.0"), SourceKind::Git);
-        assert_eq!(classify("git@github.com:moby/buildkit.git"), SourceKind::Git);
+        assert_eq!(
+            classify("https://github.com/moby/buildkit.git#v0.20.0"),
+            SourceKind::Git
+        );
+        assert_eq!(
+            classify("git@github.com:moby/buildkit.git"),
+            SourceKind::Git
+        );
         assert_eq!(classify("ssh://git@example.com/repo"), SourceKind::Git);
         assert_eq!(classify("rootfs.tar.xz"), SourceKind::Archive);
         assert_eq!(classify("./dist/app.tgz"), SourceKind::Archive);
@@ -182,8 +197,12 @@ mod tests {
     fn git_pins() {
         let commit = "0123456789abcdef0123456789abcdef01234567";
         assert!(git_pinned(&format!("https://github.com/a/b.git#{commit}")));
-        assert!(git_pinned(&format!("https://github.com/a/b.git#{commit}:docs")));
-        assert!(git_pinned(&format!("https://github.com/a/b.git?ref={commit}")));
+        assert!(git_pinned(&format!(
+            "https://github.com/a/b.git#{commit}:docs"
+        )));
+        assert!(git_pinned(&format!(
+            "https://github.com/a/b.git?ref={commit}"
+        )));
         assert!(!git_pinned("https://github.com/a/b.git#v1.0.0"));
         assert!(!git_pinned("git@github.com:a/b.git"));
     }

@@ -40,9 +40,7 @@ declare_rule! {
 impl Check for CmdMultiple {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
         let model = Model::new(cx);
-        let repeats = repeats_in_stage(cx, &model, |i| {
-            matches!(i.kind, InstructionKind::Cmd(_))
-        });
+        let repeats = repeats_in_stage(cx, &model, |i| matches!(i.kind, InstructionKind::Cmd(_)));
         for (earlier, index) in repeats {
             let (Some(first), Some(repeat)) = (
                 cx.dockerfile.instructions.get(earlier),

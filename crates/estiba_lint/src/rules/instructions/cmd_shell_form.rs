@@ -93,7 +93,10 @@ fn ends_in_exec(script: &estiba_shell::Script) -> bool {
         || context.in_inner_script);
     top_level
         && last.pipeline().len() == 1
-        && last.wrappers().first().is_some_and(|w| w.kind == WrapperKind::Exec)
+        && last
+            .wrappers()
+            .first()
+            .is_some_and(|w| w.kind == WrapperKind::Exec)
 }
 
 /// The words of a script that is one plain command, which exec form reproduces exactly.
@@ -114,16 +117,19 @@ fn plain_argv(script: &estiba_shell::Script) -> Option<Vec<String>> {
     let words = command.syntax().words.iter();
     words
         .map(|w| {
-            let plain = w.is_literal()
-                && !w.value.contains(['*', '?', '['])
-                && !w.raw.starts_with('~');
+            let plain =
+                w.is_literal() && !w.value.contains(['*', '?', '[']) && !w.raw.starts_with('~');
             plain.then(|| w.value.clone())
         })
         .collect()
 }
 
 fn exec_form_fix(text: &ShellText, argv: &[String]) -> Fix {
-    let array = argv.iter().map(|a| json_string(a)).collect::<Vec<_>>().join(", ");
+    let array = argv
+        .iter()
+        .map(|a| json_string(a))
+        .collect::<Vec<_>>()
+        .join(", ");
     Fix {
         message: "rewrite in exec form".to_owned(),
         // The command no longer passes through the shell, and an ENTRYPOINT starts

@@ -50,11 +50,26 @@ struct Archive {
 
 /// Programs that unpack an archive given as an argument (hadolint's list).
 const DECOMPRESSORS: &[&str] = &[
-    "gunzip", "bunzip2", "unlzma", "unxz", "zgz", "uncompress", "zcat", "gzcat", "unzstd",
+    "gunzip",
+    "bunzip2",
+    "unlzma",
+    "unxz",
+    "zgz",
+    "uncompress",
+    "zcat",
+    "gzcat",
+    "unzstd",
 ];
 
 /// tar options whose effect `ADD` cannot reproduce.
-const TAR_ONLY_OPTIONS: &[&str] = &["--strip-components", "--strip", "--exclude", "--wildcards", "--transform", "--xform"];
+const TAR_ONLY_OPTIONS: &[&str] = &[
+    "--strip-components",
+    "--strip",
+    "--exclude",
+    "--wildcards",
+    "--transform",
+    "--xform",
+];
 
 impl Check for CopyArchiveThenExtract {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
@@ -69,7 +84,9 @@ impl Check for CopyArchiveThenExtract {
                     continue;
                 };
                 match &instruction.kind {
-                    InstructionKind::Copy { sources, dest, .. } if instruction.flag("from").is_none() => {
+                    InstructionKind::Copy { sources, dest, .. }
+                        if instruction.flag("from").is_none() =>
+                    {
                         let dest_name = dest
                             .as_ref()
                             .and_then(|d| model.expand(index, &d.value))
@@ -90,7 +107,9 @@ impl Check for CopyArchiveThenExtract {
                         }
                     }
                     InstructionKind::Run(_) => {
-                        let Some(run) = cx.run_script(index) else { continue };
+                        let Some(run) = cx.run_script(index) else {
+                            continue;
+                        };
                         let lookup = |name: &str| model.value(index, name);
                         for command in run.script.commands() {
                             for archive in archives.iter_mut().filter(|a| !a.reported) {
@@ -139,16 +158,20 @@ fn extracts<'a>(
     }
     let unpacks = match program {
         "tar" | "gtar" | "bsdtar" => {
-            let first_is_bundle = args
-                .first()
-                .is_some_and(|a| !a.starts_with('-') && a.contains('x') && a.chars().all(|c| c.is_ascii_alphabetic()));
+            let first_is_bundle = args.first().is_some_and(|a| {
+                !a.starts_with('-') && a.contains('x') && a.chars().all(|c| c.is_ascii_alphabetic())
+            });
             let extract = first_is_bundle
                 || args.iter().any(|a| {
-                    a == "--extract" || a == "--get" || (a.starts_with('-') && !a.starts_with("--") && a.contains('x'))
+                    a == "--extract"
+                        || a == "--get"
+                        || (a.starts_with('-') && !a.starts_with("--") && a.contains('x'))
                 });
-            let tar_only = args
-                .iter()
-                .any(|a| TAR_ONLY_OPTIONS.iter().any(|o| a == o || a.starts_with(&format!("{o}="))));
+            let tar_only = args.iter().any(|a| {
+                TAR_ONLY_OPTIONS
+                    .iter()
+                    .any(|o| a == o || a.starts_with(&format!("{o}=")))
+            });
             extract && !tar_only
         }
         p if DECOMPRESSORS.contains(&p) => is_tar_name(name),

@@ -69,7 +69,9 @@ impl Check for CopyContextWithoutDockerignore {
         let model = Model::new(cx);
         let mut context: Option<Context> = None;
         for (index, instruction) in cx.instructions() {
-            let (InstructionKind::Copy { sources, .. } | InstructionKind::Add { sources, .. }) = &instruction.kind else {
+            let (InstructionKind::Copy { sources, .. } | InstructionKind::Add { sources, .. }) =
+                &instruction.kind
+            else {
                 continue;
             };
             if instruction.flag("from").is_some() {
@@ -97,13 +99,23 @@ impl Check for CopyContextWithoutDockerignore {
                     ),
                     Context::Leaks(file, leaks) => format!(
                         "`{keyword} .` copies the whole build context and `{file}` does not exclude {}",
-                        leaks.iter().map(|l| format!("`{l}`")).collect::<Vec<_>>().join(" or ")
+                        leaks
+                            .iter()
+                            .map(|l| format!("`{l}`"))
+                            .collect::<Vec<_>>()
+                            .join(" or ")
                     ),
                 };
                 let unknown = matches!(context, Context::Unknown);
                 let finding = out.report(source.range, message);
                 let meta = Declared::meta(self);
-                if unknown && !cx.settings.severity_overrides.keys().any(|id| meta.matches_id(id)) {
+                if unknown
+                    && !cx
+                        .settings
+                        .severity_overrides
+                        .keys()
+                        .any(|id| meta.matches_id(id))
+                {
                     finding.severity = Severity::Low;
                 }
             }
@@ -126,7 +138,10 @@ fn inspect(cx: &Checker<'_>) -> Context {
         match std::fs::read(dir.join(&name)) {
             Ok(bytes) => {
                 let ignore = DockerIgnore::parse(&String::from_utf8_lossy(&bytes));
-                let leaks = SENSITIVE.into_iter().filter(|p| !ignore.excludes(p)).collect();
+                let leaks = SENSITIVE
+                    .into_iter()
+                    .filter(|p| !ignore.excludes(p))
+                    .collect();
                 return Context::Leaks(name, leaks);
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}

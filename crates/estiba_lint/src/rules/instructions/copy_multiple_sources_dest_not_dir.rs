@@ -45,8 +45,8 @@ impl Check for CopyMultipleSourcesDestNotDir {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
         let model = Model::new(cx);
         for (index, instruction, in_onbuild) in with_triggers(cx) {
-            let (InstructionKind::Copy { sources, dest, .. } | InstructionKind::Add { sources, dest, .. }) =
-                &instruction.kind
+            let (InstructionKind::Copy { sources, dest, .. }
+            | InstructionKind::Add { sources, dest, .. }) = &instruction.kind
             else {
                 continue;
             };

@@ -53,15 +53,21 @@ impl Check for CopyRelativeDestWithoutWorkdir {
                 .is_some_and(|is| is.iter().any(|i| i.keyword == Keyword::Workdir))
         };
         for (index, instruction) in cx.instructions() {
-            let (InstructionKind::Copy { dest: Some(dest), .. } | InstructionKind::Add { dest: Some(dest), .. }) =
-                &instruction.kind
+            let (InstructionKind::Copy {
+                dest: Some(dest), ..
+            }
+            | InstructionKind::Add {
+                dest: Some(dest), ..
+            }) = &instruction.kind
             else {
                 continue;
             };
-            let Some(stage) = model.stage_of(index) else { continue };
+            let Some(stage) = model.stage_of(index) else {
+                continue;
+            };
             let stage_start = model.range_of(stage).start;
             let inherited = model
-                .chain(stage)
+                .ancestors(stage)
                 .into_iter()
                 .skip(1)
                 .any(|ancestor| has_workdir(model.range_of(ancestor)));

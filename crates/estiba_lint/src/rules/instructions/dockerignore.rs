@@ -39,11 +39,17 @@ impl DockerIgnore {
 
     /// Whether `path` (relative to the context root, `/`-separated) is left out.
     pub(crate) fn excludes(&self, path: &str) -> bool {
-        let path: Vec<&str> = path.split('/').filter(|s| !s.is_empty() && *s != ".").collect();
+        let path: Vec<&str> = path
+            .split('/')
+            .filter(|s| !s.is_empty() && *s != ".")
+            .collect();
         let mut excluded = false;
         for pattern in &self.patterns {
             // A pattern that matches a directory also matches what is inside it.
-            let matches = (1..=path.len()).any(|n| path.get(..n).is_some_and(|p| match_segments(&pattern.segments, p)));
+            let matches = (1..=path.len()).any(|n| {
+                path.get(..n)
+                    .is_some_and(|p| match_segments(&pattern.segments, p))
+            });
             if matches {
                 excluded = !pattern.include;
             }
@@ -75,7 +81,9 @@ fn match_segments(pattern: &[String], path: &[&str]) -> bool {
             (0..=path.len()).any(|skip| path.get(skip..).is_some_and(|p| match_segments(rest, p)))
         }
         Some((first, rest)) => match path.split_first() {
-            Some((segment, path_rest)) => glob(first.as_bytes(), segment.as_bytes()) && match_segments(rest, path_rest),
+            Some((segment, path_rest)) => {
+                glob(first.as_bytes(), segment.as_bytes()) && match_segments(rest, path_rest)
+            }
             None => false,
         },
     }
@@ -85,7 +93,9 @@ fn match_segments(pattern: &[String], path: &[&str]) -> bool {
 fn glob(pattern: &[u8], text: &[u8]) -> bool {
     match pattern.split_first() {
         None => text.is_empty(),
-        Some((b'*', rest)) => (0..=text.len()).any(|skip| text.get(skip..).is_some_and(|t| glob(rest, t))),
+        Some((b'*', rest)) => {
+            (0..=text.len()).any(|skip| text.get(skip..).is_some_and(|t| glob(rest, t)))
+        }
         Some((b'?', rest)) => text.split_first().is_some_and(|(_, t)| glob(rest, t)),
         Some((b'[', rest)) => {
             let Some((&c, text_rest)) = text.split_first() else {
@@ -118,7 +128,9 @@ fn glob(pattern: &[u8], text: &[u8]) -> bool {
             (Some((p, prest)), Some((t, trest))) => p == t && glob(prest, trest),
             _ => false,
         },
-        Some((p, rest)) => text.split_first().is_some_and(|(t, trest)| p == t && glob(rest, trest)),
+        Some((p, rest)) => text
+            .split_first()
+            .is_some_and(|(t, trest)| p == t && glob(rest, trest)),
     }
 }
 

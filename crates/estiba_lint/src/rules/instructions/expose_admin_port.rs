@@ -79,7 +79,11 @@ const PORTS: &[(u16, u16, &str, Severity)] = &[
 impl Check for ExposeAdminPort {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
         let meta = Declared::meta(self);
-        let overridden = cx.settings.severity_overrides.keys().any(|id| meta.matches_id(id));
+        let overridden = cx
+            .settings
+            .severity_overrides
+            .keys()
+            .any(|id| meta.matches_id(id));
         let model = Model::new(cx);
         for (index, instruction) in cx.instructions() {
             let InstructionKind::Expose(words) = &instruction.kind else {
@@ -93,7 +97,9 @@ impl Check for ExposeAdminPort {
                     continue;
                 };
                 for spec in specs {
-                    let Ok(parsed) = parse_port_spec(&spec) else { continue };
+                    let Ok(parsed) = parse_port_spec(&spec) else {
+                        continue;
+                    };
                     for &(first, last, service, severity) in PORTS {
                         let Some(port) = (first..=last).find(|p| parsed.contains(*p)) else {
                             continue;
@@ -108,7 +114,10 @@ impl Check for ExposeAdminPort {
                         } else {
                             "a remote-administration service should not run in the container"
                         };
-                        let finding = out.report(word.range, format!("{shown} advertises {service}: {advice}"));
+                        let finding = out.report(
+                            word.range,
+                            format!("{shown} advertises {service}: {advice}"),
+                        );
                         if !overridden {
                             finding.severity = severity;
                         }

@@ -73,10 +73,10 @@ pub(crate) fn parse_port_spec(spec: &str) -> Result<PortSpec, PortError> {
         Some((ports, protocol)) => (ports, Some(protocol)),
         None => (spec, None),
     };
-    if let Some(protocol) = protocol {
-        if !["tcp", "udp", "sctp"].contains(&protocol.to_ascii_lowercase().as_str()) {
-            return Err(PortError::Protocol(protocol.to_owned()));
-        }
+    if let Some(protocol) = protocol
+        && !["tcp", "udp", "sctp"].contains(&protocol.to_ascii_lowercase().as_str())
+    {
+        return Err(PortError::Protocol(protocol.to_owned()));
     }
     let host_mapping = ports.contains(':');
     let container = ports.rsplit(':').next().unwrap_or(ports);
@@ -136,12 +136,15 @@ impl Check for ExposePortInvalid {
                         Err(PortError::NotANumber(text)) if text.is_empty() => {
                             Some(format!("`{spec}` is not a port or port range"))
                         }
+                        Err(PortError::NotANumber(text)) if text == spec => {
+                            Some(format!("`{spec}` is not a port number"))
+                        }
                         Err(PortError::NotANumber(text)) => {
                             Some(format!("`{text}` in `{spec}` is not a port number"))
                         }
-                        Err(PortError::Reversed(start, end)) => {
-                            Some(format!("port range `{spec}` ends ({end}) before it starts ({start})"))
-                        }
+                        Err(PortError::Reversed(start, end)) => Some(format!(
+                            "port range `{spec}` ends ({end}) before it starts ({start})"
+                        )),
                         Err(PortError::Protocol(protocol)) => Some(format!(
                             "`{protocol}` in `{spec}` is not a protocol `EXPOSE` knows (tcp, udp, sctp)"
                         )),
@@ -168,20 +171,53 @@ mod tests {
     fn port_specs() {
         assert_eq!(
             parse_port_spec("80/tcp"),
-            Ok(PortSpec { start: 80, end: 80, host_mapping: false })
+            Ok(PortSpec {
+                start: 80,
+                end: 80,
+                host_mapping: false
+            })
         );
         assert_eq!(
             parse_port_spec("8000-8010"),
-            Ok(PortSpec { start: 8000, end: 8010, host_mapping: false })
+            Ok(PortSpec {
+                start: 8000,
+                end: 8010,
+                host_mapping: false
+            })
         );
-        assert_eq!(parse_port_spec("0"), Ok(PortSpec { start: 0, end: 0, host_mapping: false }));
+        assert_eq!(
+            parse_port_spec("0"),
+            Ok(PortSpec {
+                start: 0,
+                end: 0,
+                host_mapping: false
+            })
+        );
         assert_eq!(parse_port_spec("65535/UDP").map(|p| p.end), Ok(65535));
-        assert_eq!(parse_port_spec("65536"), Err(PortError::OutOfRange("65536".into())));
+        assert_eq!(
+            parse_port_spec("65536"),
+            Err(PortError::OutOfRange("65536".into()))
+        );
         assert_eq!(parse_port_spec("90-80"), Err(PortError::Reversed(90, 80)));
-        assert_eq!(parse_port_spec("80/http"), Err(PortError::Protocol("http".into())));
-        assert_eq!(parse_port_spec("http"), Err(PortError::NotANumber("http".into())));
-        assert_eq!(parse_port_spec("/tcp"), Err(PortError::NotANumber(String::new())));
-        assert_eq!(parse_port_spec("8080:80").map(|p| (p.start, p.host_mapping)), Ok((80, true)));
-        assert_eq!(parse_port_spec("-1"), Err(PortError::NotANumber(String::new())));
+        assert_eq!(
+            parse_port_spec("80/http"),
+            Err(PortError::Protocol("http".into()))
+        );
+        assert_eq!(
+            parse_port_spec("http"),
+            Err(PortError::NotANumber("http".into()))
+        );
+        assert_eq!(
+            parse_port_spec("/tcp"),
+            Err(PortError::NotANumber(String::new()))
+        );
+        assert_eq!(
+            parse_port_spec("8080:80").map(|p| (p.start, p.host_mapping)),
+            Ok((80, true))
+        );
+        assert_eq!(
+            parse_port_spec("-1"),
+            Err(PortError::NotANumber(String::new()))
+        );
     }
 }

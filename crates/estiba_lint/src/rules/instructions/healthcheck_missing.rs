@@ -46,7 +46,9 @@ declare_rule! {
 impl Check for HealthcheckMissing {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
         let model = Model::new(cx);
-        let Some(last) = model.final_stage() else { return };
+        let Some(last) = model.final_stage() else {
+            return;
+        };
         let Some(from) = model
             .stages
             .get(last)
@@ -54,7 +56,7 @@ impl Check for HealthcheckMissing {
         else {
             return;
         };
-        for stage in model.chain(last) {
+        for stage in model.ancestors(last) {
             let found = cx
                 .dockerfile
                 .instructions

@@ -21,8 +21,10 @@ pub(crate) struct Stage {
     pub(crate) end: usize,
     /// The `AS` name, lower-cased as BuildKit compares stage names.
     pub(crate) name: Option<String>,
-    /// The earlier stage this one is built on (`FROM builder`).
-    pub(crate) parent: Option<usize>,
+    /// The earlier stage this one is built on (`FROM builder`), or the stages it may be
+    /// built on when the base name uses a variable whose value is unknown
+    /// (`FROM base-$TARGETARCH`).
+    pub(crate) candidates: Vec<usize>,
 }
 
 /// Variables in scope at one instruction. `None` values are declared but unknown (an
@@ -75,20 +77,49 @@ impl Model {
                     let parent = base
                         .as_deref()
                         .and_then(|b| stages.iter().position(|s| s.name.as_deref() == Some(b)));
+                    let candidates = match (parent, &base) {
+                        (Some(p), _) => vec![p],
+                        (None, Some(_)) => Vec::new(),
+                        (None, None) => {
+                            let pattern = ExpandOptions {
+                                skip_unset_env: true,
+                                ..ExpandOptions::new(escape)
+                            }
+                            .expand_lenient(&image.value, &global)
+                            .value
+                            .to_lowercase();
+                            stages
+                                .iter()
+                                .enumerate()
+                                .filter(|(_, s)| {
+                                    s.name
+                                        .as_deref()
+                                        .is_some_and(|n| matches_unknown(&pattern, n))
+                                })
+                                .map(|(i, _)| i)
+                                .collect()
+                        }
+                    };
                     current = Scope {
-                        env: parent.and_then(|p| stage_env.get(p).cloned()).unwrap_or_default(),
+                        env: parent
+                            .and_then(|p| stage_env.get(p).cloned())
+                            .unwrap_or_default(),
                         args: BTreeMap::new(),
                     };
                     stages.push(Stage {
                         start: index,
                         end: instructions.len(),
                         name: alias.as_ref().map(|a| a.value.to_lowercase()),
-                        parent,
+                        candidates,
                     });
                 }
                 InstructionKind::Arg(decls) => {
                     let in_stage = !stages.is_empty();
-                    let before = if in_stage { current.clone() } else { global.clone() };
+                    let before = if in_stage {
+                        current.clone()
+                    } else {
+                        global.clone()
+                    };
                     for decl in decls {
                         let name = decl.name.value.clone();
                         let value = if let Some(v) = build_args.get(&name) {
@@ -116,7 +147,9 @@ impl Model {
                         let Some(key) = expand_in(&before, &pair.key.value, escape) else {
                             continue;
                         };
-                        current.env.insert(key, expand_in(&before, &pair.value.value, escape));
+                        current
+                            .env
+                            .insert(key, expand_in(&before, &pair.value.value, escape));
                     }
                     scopes.push(before);
                 }
@@ -124,7 +157,11 @@ impl Model {
                 _ => scopes.push(current.clone()),
             }
         }
-        Model { stages, scopes, escape }
+        Model {
+            stages,
+            scopes,
+            escape,
+        }
     }
 
     /// `raw` (quotes kept, as the parser stores it) after ARG/ENV expansion at instruction
@@ -154,7 +191,10 @@ impl Model {
 
     /// The value of variable `name` at instruction `index`, when known.
     pub(crate) fn value(&self, index: usize, name: &str) -> Option<String> {
-        self.scopes.get(index).and_then(|s| s.get(name)).map(str::to_owned)
+        self.scopes
+            .get(index)
+            .and_then(|s| s.get(name))
+            .map(str::to_owned)
     }
 
     /// Whether `name` is an ARG or ENV in scope at instruction `index` (with a known value
@@ -176,26 +216,31 @@ impl Model {
         self.stages.len().checked_sub(1)
     }
 
-    /// `stage` and the stages it is built on, nearest first.
-    pub(crate) fn chain(&self, stage: usize) -> Vec<usize> {
-        let mut chain = Vec::new();
-        let mut next = Some(stage);
-        while let Some(s) = next {
-            // A parent is always an earlier stage, so this cannot loop; the bound is a
-            // guarantee, not a case.
-            if chain.contains(&s) || chain.len() > self.stages.len() {
-                break;
+    /// `stage` and every stage it is or may be built on (see [`Stage::candidates`]),
+    /// nearest first.
+    pub(crate) fn ancestors(&self, stage: usize) -> Vec<usize> {
+        let mut found = vec![stage];
+        let mut next = 0;
+        while let Some(&s) = found.get(next) {
+            next += 1;
+            for &c in self
+                .stages
+                .get(s)
+                .map_or(&[][..], |st| st.candidates.as_slice())
+            {
+                if !found.contains(&c) {
+                    found.push(c);
+                }
             }
-            chain.push(s);
-            next = self.stages.get(s).and_then(|st| st.parent);
         }
-        chain
+        found
     }
 
-    /// Whether `stage` ends up in the final image (it is the final stage or one of the
-    /// stages the final stage is built on).
+    /// Whether `stage` ends up (or may end up) in the final image: it is the final stage
+    /// or one the final stage is built on.
     pub(crate) fn ships(&self, stage: usize) -> bool {
-        self.final_stage().is_some_and(|f| self.chain(f).contains(&stage))
+        self.final_stage()
+            .is_some_and(|f| self.ancestors(f).contains(&stage))
     }
 
     /// The instruction indices of `stage`, `FROM` included.
@@ -230,6 +275,52 @@ pub(crate) fn repeats_in_stage(
     repeats
 }
 
+/// Whether stage `name` fits a base name whose unknown variables were left as written
+/// (`base-$TARGETARCH`, `${IMAGE:-x}`): each reference may stand for any text.
+fn matches_unknown(pattern: &str, name: &str) -> bool {
+    let mut pieces: Vec<Option<&str>> = Vec::new();
+    let mut rest = pattern;
+    while let Some(dollar) = rest.find('$') {
+        pieces.push(Some(rest.get(..dollar).unwrap_or("")));
+        let after = rest.get(dollar + 1..).unwrap_or("");
+        let len = if after.starts_with('{') {
+            let mut depth = 0usize;
+            after
+                .char_indices()
+                .find_map(|(i, c)| {
+                    match c {
+                        '{' => depth += 1,
+                        '}' => depth = depth.saturating_sub(1),
+                        _ => {}
+                    }
+                    (depth == 0).then_some(i + 1)
+                })
+                .unwrap_or(after.len())
+        } else {
+            after
+                .char_indices()
+                .find(|&(_, c)| !(c == '_' || c.is_ascii_alphanumeric()))
+                .map_or(after.len(), |(i, _)| i)
+        };
+        pieces.push(None);
+        rest = after.get(len..).unwrap_or("");
+    }
+    pieces.push(Some(rest));
+    pieces.contains(&None) && glob_pieces(&pieces, name)
+}
+
+fn glob_pieces(pieces: &[Option<&str>], text: &str) -> bool {
+    match pieces.split_first() {
+        None => text.is_empty(),
+        Some((Some(literal), rest)) => text
+            .strip_prefix(literal)
+            .is_some_and(|t| glob_pieces(rest, t)),
+        Some((None, rest)) => (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .any(|i| text.get(i..).is_some_and(|t| glob_pieces(rest, t))),
+    }
+}
+
 fn expand_in(scope: &Scope, raw: &str, escape: char) -> Option<String> {
     let expanded = ExpandOptions::new(escape).expand_lenient(raw, scope);
     (expanded.error.is_none() && expanded.unresolved.is_empty()).then_some(expanded.value)
@@ -238,7 +329,10 @@ fn expand_in(scope: &Scope, raw: &str, escape: char) -> Option<String> {
 /// The variable references (`$NAME`, `${NAME…}`) in a raw Dockerfile word, with their byte
 /// ranges in `raw`, as BuildKit's expansion sees them: not inside single quotes, not
 /// after the escape character.
-pub(crate) fn variable_references(raw: &str, escape: char) -> Vec<(String, std::ops::Range<usize>)> {
+pub(crate) fn variable_references(
+    raw: &str,
+    escape: char,
+) -> Vec<(String, std::ops::Range<usize>)> {
     let mut refs = Vec::new();
     let mut chars = raw.char_indices().peekable();
     let mut in_single = false;
@@ -263,7 +357,9 @@ pub(crate) fn variable_references(raw: &str, escape: char) -> Vec<(String, std::
                 let mut name = String::new();
                 let mut end = at + 1 + usize::from(braced);
                 while let Some(&(i, n)) = chars.peek() {
-                    let ok = n == '_' || n.is_ascii_alphabetic() || (!name.is_empty() && n.is_ascii_digit());
+                    let ok = n == '_'
+                        || n.is_ascii_alphabetic()
+                        || (!name.is_empty() && n.is_ascii_digit());
                     if !ok {
                         break;
                     }
@@ -271,10 +367,8 @@ pub(crate) fn variable_references(raw: &str, escape: char) -> Vec<(String, std::
                     end = i + n.len_utf8();
                     chars.next();
                 }
-                if braced {
-                    if let Some(&(i, '}')) = chars.peek() {
-                        end = i + 1;
-                    }
+                if braced && let Some(&(i, '}')) = chars.peek() {
+                    end = i + 1;
                 }
                 if !name.is_empty() {
                     refs.push((name, at..end));
@@ -355,6 +449,14 @@ mod tests {
         assert_eq!(names("'$A' \\$B \"$C\""), ["C@10..12"]);
         assert_eq!(names("${A:-$B}"), ["A@0..3", "B@5..7"]);
         assert_eq!(names("$1 $"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn unknown_base_names() {
+        assert!(matches_unknown("base-$targetarch", "base-amd64"));
+        assert!(matches_unknown("${base}-final", "x-final"));
+        assert!(!matches_unknown("base-$targetarch", "other"));
+        assert!(!matches_unknown("base", "base"));
     }
 
     #[test]

@@ -46,10 +46,24 @@ fn known_flags(kind: &InstructionKind, keyword: Keyword) -> Option<&'static [&'s
         Keyword::From => &["platform"],
         Keyword::Run => &["mount", "network", "security", "device"],
         Keyword::Copy => &["from", "chown", "chmod", "link", "parents", "exclude"],
-        Keyword::Add => &["chown", "chmod", "link", "keep-git-dir", "checksum", "unpack", "exclude"],
+        Keyword::Add => &[
+            "chown",
+            "chmod",
+            "link",
+            "keep-git-dir",
+            "checksum",
+            "unpack",
+            "exclude",
+        ],
         Keyword::Healthcheck => match kind {
             InstructionKind::Healthcheck(h) if h.is_none() => return None,
-            _ => &["interval", "timeout", "start-period", "start-interval", "retries"],
+            _ => &[
+                "interval",
+                "timeout",
+                "start-period",
+                "start-interval",
+                "retries",
+            ],
         },
         Keyword::Arg | Keyword::Stopsignal | Keyword::Unknown => return None,
         _ => &[],
@@ -78,7 +92,10 @@ impl Check for InstructionFlagUnknown {
                     .filter(|(d, _)| *d <= 2)
                     .min();
                 let message = match (known.is_empty(), suggestion) {
-                    (true, _) => format!("`{keyword}` takes no flags, so `--{}` makes {when}", flag.name),
+                    (true, _) => format!(
+                        "`{keyword}` takes no flags, not even `--{}`: {when}",
+                        flag.name
+                    ),
                     (false, Some((_, k))) => format!(
                         "`{keyword}` has no flag `--{}` (did you mean `--{k}`?): {when}",
                         flag.name
@@ -124,7 +141,9 @@ fn distance(a: &str, b: &str) -> usize {
         for (j, cb) in b.iter().enumerate() {
             let above = row.get(j + 1).copied().unwrap_or(0);
             let left = row.get(j).copied().unwrap_or(0);
-            let value = (diagonal + usize::from(ca != *cb)).min(above + 1).min(left + 1);
+            let value = (diagonal + usize::from(ca != *cb))
+                .min(above + 1)
+                .min(left + 1);
             diagonal = above;
             if let Some(cell) = row.get_mut(j + 1) {
                 *cell = value;

@@ -98,14 +98,20 @@ mod tests {
     #[test_case("DF114", "DF114.Dockerfile")]
     #[test_case("DF115", "DF115.Dockerfile")]
     #[test_case("DF116", "DF116.Dockerfile")]
+    #[test_case("DF116_none", "DF116-none.Dockerfile")]
+    #[test_case("DF116_inherited", "DF116-inherited.Dockerfile")]
+    #[test_case("DF116_missing", "DF116-missing.Dockerfile")]
+    #[test_case("DF116_unknown_base", "DF116-unknown-base.Dockerfile")]
     #[test_case("DF117", "DF117.Dockerfile")]
     #[test_case("DF118", "DF118.Dockerfile")]
     #[test_case("DF119", "DF119.Dockerfile")]
     #[test_case("DF120", "DF120.Dockerfile")]
     #[test_case("DF121", "DF121.Dockerfile")]
-    fn rules(code: &str, fixture: &str) {
+    fn rules(name: &str, fixture: &str) {
+        // A snapshot name may add `_variant` to the rule code.
+        let code = name.split('_').next().unwrap_or(name);
         let snapshot = test_rule(code, "instructions", fixture);
-        insta::assert_snapshot!(code, snapshot);
+        insta::assert_snapshot!(name, snapshot);
     }
 
     /// The same Dockerfile in build contexts with different ignore files.
@@ -129,7 +135,14 @@ mod tests {
         let messages: Vec<String> = output
             .findings
             .iter()
-            .map(|f| format!("{} {:?} {}", f.location.line().unwrap_or(0), f.severity, f.message))
+            .map(|f| {
+                format!(
+                    "{} {:?} {}",
+                    f.location.line().unwrap_or(0),
+                    f.severity,
+                    f.message
+                )
+            })
             .collect();
         insta::assert_snapshot!("DF120_stdin", messages.join("\n"));
     }
@@ -138,7 +151,8 @@ mod tests {
     #[test]
     fn expose_admin_port_severity_override() {
         let settings = Settings {
-            severity_overrides: [("DF117".to_owned(), estiba_diagnostics::Severity::Critical)].into(),
+            severity_overrides: [("DF117".to_owned(), estiba_diagnostics::Severity::Critical)]
+                .into(),
             build_args: BTreeMap::new(),
             ..Settings::default()
         };
@@ -155,5 +169,106 @@ mod tests {
         };
         let snapshot = test_rule_with("DF101", "instructions", "DF101.Dockerfile", settings);
         insta::assert_snapshot!("DF101_build_arg", snapshot);
+    }
+
+    /// Lints the real-world corpus with only the rules of this category and of `labels`
+    /// and prints, per rule, how many files it flags; with `ESTIBA_CORPUS_OUT=path` it
+    /// also writes `file<TAB>code<TAB>line` rows for comparison with hadolint.
+    #[test]
+    #[ignore = "corpus survey, run by hand"]
+    fn corpus_counts() {
+        use std::collections::{BTreeMap, BTreeSet};
+        use std::fmt::Write;
+
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for path in entries.filter_map(Result::ok).map(|e| e.path()) {
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if !path.extension().is_some_and(|e| e == "md" || e == "tsv") {
+                    out.push(path);
+                }
+            }
+        }
+
+        // `ESTIBA_CORPUS_DIR` lints another tree, such as the parser test vectors, to look
+        // for panics.
+        let dir = std::env::var_os("ESTIBA_CORPUS_DIR").map_or_else(
+            || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/dockerfiles"),
+            std::path::PathBuf::from,
+        );
+        let mut names = Vec::new();
+        walk(&dir, &mut names);
+        names.sort();
+        let codes: Vec<String> = super::RULES
+            .iter()
+            .chain(crate::rules::labels::RULES)
+            .map(|r| r.meta().code.to_owned())
+            .collect();
+        // `ESTIBA_CORPUS_LABELS=1` adds the OCI label schema the label rules are compared
+        // with hadolint under.
+        let label_schema = if std::env::var_os("ESTIBA_CORPUS_LABELS").is_some() {
+            use crate::LabelType::{Email, Hash, Rfc3339, Semver, Spdx, Text, Url};
+            [
+                ("source", Url),
+                ("licenses", Spdx),
+                ("created", Rfc3339),
+                ("revision", Hash),
+                ("version", Semver),
+                ("authors", Email),
+                ("title", Text),
+            ]
+            .into_iter()
+            .map(|(k, t)| (format!("org.opencontainers.image.{k}"), t))
+            .collect()
+        } else {
+            BTreeMap::new()
+        };
+        let settings = Settings {
+            select: codes,
+            strict_labels: !label_schema.is_empty(),
+            label_schema,
+            ..Settings::default()
+        };
+        let mut files: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut rows = String::new();
+        for path in &names {
+            let Ok(bytes) = std::fs::read(path) else {
+                continue;
+            };
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            // The corpus is one flat directory, not a build context.
+            let output = crate::lint(&name, &bytes, &settings, None);
+            for finding in output.findings.iter().filter(|f| f.suppressed.is_none()) {
+                files
+                    .entry(finding.rule.clone())
+                    .or_default()
+                    .insert(name.clone());
+                let _ = writeln!(
+                    rows,
+                    "{name}\t{}\t{}",
+                    finding.rule,
+                    finding.location.line().unwrap_or(0)
+                );
+            }
+        }
+        if let Some(out) = std::env::var_os("ESTIBA_CORPUS_OUT") {
+            let _ = std::fs::write(out, rows);
+        }
+        let summary: Vec<String> = files
+            .iter()
+            .map(|(code, f)| format!("{code} {}", f.len()))
+            .collect();
+        assert!(!names.is_empty(), "empty corpus");
+        // Printing is the point of this survey test.
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("{} files\n{}", names.len(), summary.join("\n"));
+        }
     }
 }

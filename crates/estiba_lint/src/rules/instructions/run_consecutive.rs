@@ -5,8 +5,8 @@ use crate::rule::{Check, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Checks for a short `RUN` that directly follows another short `RUN` with the same
-    /// flags.
+    /// Checks for a `RUN` of a single command that directly follows another single-command
+    /// `RUN` with the same flags.
     ///
     /// ## Why is this bad?
     /// Each `RUN` makes a layer. Two short steps in a row usually belong together, and
@@ -14,11 +14,12 @@ declare_rule! {
     /// a step deletes are only gone from the image when they are deleted in the layer
     /// that created them.
     ///
-    /// As in hadolint, a `RUN` of more than two commands, or one following such a `RUN`,
-    /// is taken to be separate on purpose (grouping steps to keep the build cache useful),
-    /// and `RUN` instructions with different `--mount`, `--network` or `--security` flags
-    /// cannot be joined. Comments between the two do not separate them; any other
-    /// instruction does.
+    /// As in hadolint, a `RUN` that already chains commands (`&&`, `;`, a pipe), or one
+    /// following such a `RUN`, is taken to be a separate step on purpose (grouping steps
+    /// keeps the build cache useful), and `RUN` instructions with different `--mount`,
+    /// `--network` or `--security` flags cannot be joined. Comments between the two do
+    /// not separate them; any other instruction does. Commands of a heredoc script count;
+    /// `RUN` in PowerShell or `cmd` is not analysed.
     ///
     /// ## Example
     /// ```dockerfile
@@ -43,8 +44,9 @@ declare_rule! {
     }
 }
 
-/// More commands than this make a `RUN` a deliberate step of its own.
-const MAX_COMMANDS: usize = 2;
+/// More commands than this make a `RUN` a deliberate step of its own (hadolint 2.x
+/// reports only single-command `RUN` pairs).
+const MAX_COMMANDS: usize = 1;
 
 struct Previous {
     line: u32,
@@ -65,16 +67,18 @@ impl Check for RunConsecutive {
                 continue;
             };
             let flags = flag_key(instruction);
-            if let Some(prev) = &previous {
-                if prev.flags == flags && prev.commands <= MAX_COMMANDS && commands <= MAX_COMMANDS {
-                    out.report(
-                        instruction.keyword_range,
-                        format!(
-                            "`RUN` directly after the `RUN` on line {} could be joined to it with `&&`",
-                            prev.line
-                        ),
-                    );
-                }
+            if let Some(prev) = &previous
+                && prev.flags == flags
+                && prev.commands <= MAX_COMMANDS
+                && commands <= MAX_COMMANDS
+            {
+                out.report(
+                    instruction.keyword_range,
+                    format!(
+                        "`RUN` directly after the `RUN` on line {} could be joined to it with `&&`",
+                        prev.line
+                    ),
+                );
             }
             previous = Some(Previous {
                 line: instruction.start_line,

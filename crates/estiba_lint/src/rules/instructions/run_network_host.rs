@@ -44,7 +44,8 @@ impl Check for RunNetworkHost {
                 continue;
             }
             for flag in instruction.flags_named("network") {
-                let Some(value) = flag_value(&model, index, in_onbuild, flag.value.as_deref()) else {
+                let Some(value) = flag_value(&model, index, in_onbuild, flag.value.as_deref())
+                else {
                     continue;
                 };
                 if value == "host" {
@@ -59,7 +60,12 @@ impl Check for RunNetworkHost {
 }
 
 /// A `RUN` flag value, with variables substituted where BuildKit would.
-pub(crate) fn flag_value(model: &Model, index: usize, in_onbuild: bool, value: Option<&str>) -> Option<String> {
+pub(crate) fn flag_value(
+    model: &Model,
+    index: usize,
+    in_onbuild: bool,
+    value: Option<&str>,
+) -> Option<String> {
     let value = value?;
     if !value.contains('$') {
         return Some(value.to_owned());

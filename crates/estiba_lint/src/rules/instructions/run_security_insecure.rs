@@ -44,7 +44,8 @@ impl Check for RunSecurityInsecure {
                 continue;
             }
             for flag in instruction.flags_named("security") {
-                let Some(value) = flag_value(&model, index, in_onbuild, flag.value.as_deref()) else {
+                let Some(value) = flag_value(&model, index, in_onbuild, flag.value.as_deref())
+                else {
                     continue;
                 };
                 if value == "insecure" {

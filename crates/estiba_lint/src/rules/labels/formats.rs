@@ -19,7 +19,9 @@ pub(crate) fn url(value: &str) -> Result<(), String> {
         .chars()
         .find(|&c| !(c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(c)))
     {
-        return Err(format!("it contains {bad:?}, which a URI cannot hold unencoded"));
+        return Err(format!(
+            "it contains {bad:?}, which a URI cannot hold unencoded"
+        ));
     }
     let bytes = rest.as_bytes();
     for (i, _) in rest.match_indices('%') {
@@ -48,10 +50,10 @@ pub(crate) fn url(value: &str) -> Result<(), String> {
         if host.is_empty() && !scheme.eq_ignore_ascii_case("file") {
             return Err("it has no host".to_owned());
         }
-        if let Some(port) = port {
-            if !port.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(format!("`{port}` is not a port number"));
-            }
+        if let Some(port) = port
+            && !port.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err(format!("`{port}` is not a port number"));
         }
     }
     Ok(())
@@ -72,10 +74,14 @@ pub(crate) fn rfc3339(value: &str) -> Result<(), String> {
     let (Some(year), Some(month), Some(day)) = (digits(0..4), digits(5..7), digits(8..10)) else {
         return Err(shape);
     };
-    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') || !matches!(b.get(10), Some(b'T' | b't' | b' ')) {
+    if b.get(4) != Some(&b'-')
+        || b.get(7) != Some(&b'-')
+        || !matches!(b.get(10), Some(b'T' | b't' | b' '))
+    {
         return Err(shape);
     }
-    let (Some(hour), Some(minute), Some(second)) = (digits(11..13), digits(14..16), digits(17..19)) else {
+    let (Some(hour), Some(minute), Some(second)) = (digits(11..13), digits(14..16), digits(17..19))
+    else {
         return Err(shape);
     };
     if b.get(13) != Some(&b':') || b.get(16) != Some(&b':') {
@@ -96,10 +102,20 @@ pub(crate) fn rfc3339(value: &str) -> Result<(), String> {
             rest.len() == 6
                 && matches!(ob.first(), Some(b'+' | b'-'))
                 && ob.get(3) == Some(&b':')
-                && rest.get(1..3).and_then(|h| h.parse::<u32>().ok()).is_some_and(|h| h <= 23)
-                && rest.get(4..6).and_then(|m| m.parse::<u32>().ok()).is_some_and(|m| m <= 59)
-                && rest.get(1..3).is_some_and(|h| h.bytes().all(|c| c.is_ascii_digit()))
-                && rest.get(4..6).is_some_and(|m| m.bytes().all(|c| c.is_ascii_digit()))
+                && rest
+                    .get(1..3)
+                    .and_then(|h| h.parse::<u32>().ok())
+                    .is_some_and(|h| h <= 23)
+                && rest
+                    .get(4..6)
+                    .and_then(|m| m.parse::<u32>().ok())
+                    .is_some_and(|m| m <= 59)
+                && rest
+                    .get(1..3)
+                    .is_some_and(|h| h.bytes().all(|c| c.is_ascii_digit()))
+                && rest
+                    .get(4..6)
+                    .is_some_and(|m| m.bytes().all(|c| c.is_ascii_digit()))
         }
     };
     if !offset_ok {
@@ -117,7 +133,9 @@ pub(crate) fn rfc3339(value: &str) -> Result<(), String> {
         return Err(format!("{year}-{month:02} has no day {day}"));
     }
     if hour > 23 || minute > 59 || second > 60 {
-        return Err(format!("{hour:02}:{minute:02}:{second:02} is not a time of day"));
+        return Err(format!(
+            "{hour:02}:{minute:02}:{second:02} is not a time of day"
+        ));
     }
     Ok(())
 }
@@ -148,13 +166,19 @@ pub(crate) fn semver(value: &str) -> Result<(), String> {
     let numeric = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
     let no_leading_zero = |part: &str| part == "0" || !part.starts_with('0');
     let parts: Vec<&str> = core.split('.').collect();
+    if let Some(unprefixed) = value.strip_prefix(['v', 'V'])
+        && semver(unprefixed).is_ok()
+    {
+        return Err("the `v` prefix is not part of a semantic version".to_owned());
+    }
     if parts.len() != 3 || !parts.iter().all(|p| numeric(p)) {
         return Err(format!("`{core}` is not MAJOR.MINOR.PATCH"));
     }
     if !parts.iter().all(|p| no_leading_zero(p)) {
         return Err("a version number has a leading zero".to_owned());
     }
-    let identifier_ok = |id: &str| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let identifier_ok =
+        |id: &str| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
     if let Some(pre) = pre {
         for id in pre.split('.') {
             if !identifier_ok(id) {
@@ -165,21 +189,25 @@ pub(crate) fn semver(value: &str) -> Result<(), String> {
             }
         }
     }
-    if let Some(build) = build {
-        if !build.split('.').all(identifier_ok) {
-            return Err(format!("`{build}` is not valid build metadata"));
-        }
+    if let Some(build) = build
+        && !build.split('.').all(identifier_ok)
+    {
+        return Err(format!("`{build}` is not valid build metadata"));
     }
     Ok(())
 }
 
 /// An RFC 5322 `addr-spec`: `local@domain`, without a display name or angle brackets.
 pub(crate) fn email(value: &str) -> Result<(), String> {
+    if value.contains('<') || value.contains('>') {
+        return Err("write the bare address, without a display name or `<…>`".to_owned());
+    }
     let Some((local, domain)) = value.rsplit_once('@') else {
         return Err("it has no `@`".to_owned());
     };
     let atext = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c);
-    let dot_atom = |s: &str| !s.is_empty() && s.split('.').all(|a| !a.is_empty() && a.chars().all(atext));
+    let dot_atom =
+        |s: &str| !s.is_empty() && s.split('.').all(|a| !a.is_empty() && a.chars().all(atext));
     let quoted = |s: &str| {
         let Some(inner) = s.strip_prefix('"').and_then(|s| s.strip_suffix('"')) else {
             return false;
@@ -205,7 +233,10 @@ pub(crate) fn email(value: &str) -> Result<(), String> {
     let literal = domain
         .strip_prefix('[')
         .and_then(|d| d.strip_suffix(']'))
-        .is_some_and(|d| d.chars().all(|c| c.is_ascii_graphic() && !"[]\\".contains(c)));
+        .is_some_and(|d| {
+            d.chars()
+                .all(|c| c.is_ascii_graphic() && !"[]\\".contains(c))
+        });
     if !(dot_atom(domain) || literal) {
         return Err(format!("`{domain}` is not a valid domain"));
     }
@@ -285,7 +316,9 @@ impl Parser {
                 self.pos += 1;
                 Ok(true)
             }
-            Some(t) if t.eq_ignore_ascii_case(op) => Err(format!("operator `{t}` must be written `{op}`")),
+            Some(t) if t.eq_ignore_ascii_case(op) => {
+                Err(format!("operator `{t}` must be written `{op}`"))
+            }
             _ => Ok(false),
         }
     }
@@ -300,7 +333,10 @@ impl Parser {
                 return Err("`WITH` has no exception after it".to_owned());
             };
             self.pos += 1;
-            if !SPDX_EXCEPTIONS.iter().any(|e| e.eq_ignore_ascii_case(&exception)) {
+            if !SPDX_EXCEPTIONS
+                .iter()
+                .any(|e| e.eq_ignore_ascii_case(&exception))
+            {
                 return Err(format!("`{exception}` is not an SPDX license exception id"));
             }
         }
@@ -323,7 +359,11 @@ impl Parser {
                 _ => Err("a `(` is not closed".to_owned()),
             };
         }
-        if token == ")" || ["AND", "OR", "WITH"].iter().any(|o| token.eq_ignore_ascii_case(o)) {
+        if token == ")"
+            || ["AND", "OR", "WITH"]
+                .iter()
+                .any(|o| token.eq_ignore_ascii_case(o))
+        {
             return Err(format!("`{token}` appears where a license id was expected"));
         }
         simple_expression(&token)?;
@@ -331,8 +371,16 @@ impl Parser {
     }
 }
 
+/// GNU license ids the SPDX list deprecated in favour of `-only` and `-or-later`.
+const GNU_DEPRECATED: &[&str] = &[
+    "GPL-1.0", "GPL-2.0", "GPL-3.0", "LGPL-2.0", "LGPL-2.1", "LGPL-3.0", "AGPL-1.0", "AGPL-3.0",
+    "GFDL-1.1", "GFDL-1.2", "GFDL-1.3",
+];
+
 fn idstring(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
 }
 
 fn simple_expression(token: &str) -> Result<(), String> {
@@ -352,12 +400,26 @@ fn simple_expression(token: &str) -> Result<(), String> {
             _ => Err(format!("`{license}` is not a valid `LicenseRef-…`")),
         };
     }
+    let plus = token.ends_with('+');
     let id = token.strip_suffix('+').unwrap_or(token);
-    if SPDX_LICENSES.iter().any(|l| l.eq_ignore_ascii_case(id)) {
-        Ok(())
-    } else {
-        Err(format!("`{id}` is not an SPDX license id"))
+    if !SPDX_LICENSES.iter().any(|l| l.eq_ignore_ascii_case(id)) {
+        return Err(format!("`{id}` is not an SPDX license id"));
     }
+    // The GNU ids without `-only`/`-or-later` are deprecated because they do not say
+    // which of the two is meant; tools that follow the current list reject them.
+    if id.to_ascii_lowercase().contains("-with-") {
+        return Err(format!(
+            "`{id}` is a deprecated SPDX id: write the license with `WITH` and the exception id"
+        ));
+    }
+    if GNU_DEPRECATED.iter().any(|g| g.eq_ignore_ascii_case(id)) {
+        return Err(if plus {
+            format!("`{token}` is a deprecated SPDX form: write `{id}-or-later`")
+        } else {
+            format!("`{id}` is a deprecated SPDX id: write `{id}-only` or `{id}-or-later`")
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -434,7 +496,11 @@ mod tests {
         assert!(spdx("Apache-2.0 OR MIT").is_ok());
         assert!(spdx("(MIT OR Apache-2.0) AND BSD-3-Clause").is_ok());
         assert!(spdx("GPL-2.0-or-later WITH Classpath-exception-2.0").is_ok());
-        assert!(spdx("LGPL-2.1+").is_ok());
+        assert!(spdx("LGPL-2.1-or-later").is_ok());
+        assert!(spdx("MIT+").is_ok());
+        assert!(spdx("LGPL-2.1+").is_err());
+        assert!(spdx("GPL-2.0").is_err());
+        assert!(spdx("GPL-2.0-with-classpath-exception").is_err());
         assert!(spdx("LicenseRef-Proprietary").is_ok());
         assert!(spdx("DocumentRef-spdx-tool-1.2:LicenseRef-MIT-Style-2").is_ok());
         assert!(spdx("MIT or Apache-2.0").is_err());

@@ -2,9 +2,9 @@
 
 use estiba_dockerfile::{InstructionKind, KeyValue};
 
+use crate::LabelType;
 use crate::checker::{Checker, Sink};
 use crate::rules::instructions::helpers::Model;
-use crate::LabelType;
 
 /// One `LABEL` pair of a stage that ends up in the final image.
 pub(crate) struct LabelEntry<'a> {
@@ -61,7 +61,7 @@ pub(crate) fn check_schema_type(
         if let Err(reason) = validate(value) {
             out.report(
                 entry.pair.value.range,
-                format!("label `{key}` is not {what}: {reason}"),
+                format!("label `{key}` is `{value}`, which is not {what}: {reason}"),
             );
         }
     }

@@ -44,6 +44,12 @@ declare_rule! {
 
 impl Check for LabelEmailInvalid {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
-        check_schema_type(cx, out, LabelType::Email, "an email address", formats::email);
+        check_schema_type(
+            cx,
+            out,
+            LabelType::Email,
+            "an email address",
+            formats::email,
+        );
     }
 }

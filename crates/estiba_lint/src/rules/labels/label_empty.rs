@@ -49,7 +49,10 @@ impl Check for LabelEmpty {
                 continue;
             };
             if cx.settings.label_schema.contains_key(key) && value.trim().is_empty() {
-                out.report(entry.pair.key.range.cover(entry.pair.value.range), format!("label `{key}` is empty"));
+                out.report(
+                    entry.pair.key.range.cover(entry.pair.value.range),
+                    format!("label `{key}` is empty"),
+                );
             }
         }
     }

@@ -44,6 +44,12 @@ declare_rule! {
 
 impl Check for LabelGitHashInvalid {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
-        check_schema_type(cx, out, LabelType::Hash, "a git commit hash", formats::git_hash);
+        check_schema_type(
+            cx,
+            out,
+            LabelType::Hash,
+            "a git commit hash",
+            formats::git_hash,
+        );
     }
 }

@@ -10,8 +10,9 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// Docker asks label keys to start with a lower-case letter, end with a lower-case
-    /// letter or digit, and use only lower-case letters, digits, `.` and `-`, without
-    /// `..` or `--`; tools that query labels rely on it. The namespaces `com.docker.*`,
+    /// letter or digit, and use only lower-case letters, digits, `.` and `-` (as in
+    /// hadolint, `_` inside a key is accepted), without `..` or `--`; tools that query
+    /// labels rely on it. The namespaces `com.docker.*`,
     /// `io.docker.*` and `org.dockerproject.*` are reserved for Docker itself (except the
     /// `com.docker.extension.*` and `com.docker.desktop.extension.*` keys Docker
     /// documents for Docker Desktop extensions). Keys are best namespaced in reverse DNS
@@ -45,19 +46,19 @@ declare_rule! {
 pub(crate) fn key_problem(key: &str) -> Option<String> {
     let reserved = ["com.docker.", "io.docker.", "org.dockerproject."];
     let documented = ["com.docker.extension.", "com.docker.desktop.extension."];
-    if let Some(ns) = reserved.iter().find(|ns| key.starts_with(*ns)) {
-        if !documented.iter().any(|d| key.starts_with(d)) {
-            return Some(format!("the `{ns}*` namespace is reserved for Docker"));
-        }
+    if let Some(ns) = reserved.iter().find(|ns| key.starts_with(*ns))
+        && !documented.iter().any(|d| key.starts_with(d))
+    {
+        return Some(format!("the `{ns}*` namespace is reserved for Docker"));
     }
     if let Some(bad) = key
         .chars()
-        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '.' || *c == '-'))
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_')))
     {
         return Some(if bad.is_ascii_uppercase() {
             "it has upper-case letters".to_owned()
         } else {
-            format!("{bad:?} is not allowed (only `a-z`, `0-9`, `.` and `-`)")
+            format!("{bad:?} is not allowed (only `a-z`, `0-9`, `.`, `-` and `_`)")
         });
     }
     if !key.starts_with(|c: char| c.is_ascii_lowercase()) {
@@ -78,7 +79,10 @@ impl Check for LabelKeyInvalid {
         for entry in shipped_labels(cx, &model) {
             let Some(key) = &entry.key else { continue };
             if let Some(problem) = key_problem(key) {
-                out.report(entry.pair.key.range, format!("label key `{key}` is invalid: {problem}"));
+                out.report(
+                    entry.pair.key.range,
+                    format!("label key `{key}` is invalid: {problem}"),
+                );
             }
         }
     }
@@ -95,7 +99,10 @@ mod tests {
         assert_eq!(key_problem("com.docker.extension.publisher-url"), None);
         assert!(key_problem("com.docker.owner").is_some());
         assert!(key_problem("Version").is_some());
-        assert!(key_problem("my_label").is_some());
+        assert_eq!(key_problem("build_id"), None);
+        assert!(key_problem("_a").is_some());
+        assert!(key_problem("a_").is_some());
+        assert!(key_problem("a/b").is_some());
         assert!(key_problem("1abc").is_some());
         assert!(key_problem("abc.").is_some());
         assert!(key_problem("a..b").is_some());

@@ -65,8 +65,16 @@ impl Check for LabelMissing {
             return;
         }
         for required in cx.settings.label_schema.keys() {
-            if !labels.iter().any(|l| l.key.as_deref() == Some(required.as_str())) {
-                out.report(from.range, format!("the final image has no label `{required}`, which the label schema requires"));
+            if !labels
+                .iter()
+                .any(|l| l.key.as_deref() == Some(required.as_str()))
+            {
+                out.report(
+                    from.range,
+                    format!(
+                        "the final image has no label `{required}`, which the label schema requires"
+                    ),
+                );
             }
         }
     }

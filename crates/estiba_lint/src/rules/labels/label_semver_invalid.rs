@@ -44,6 +44,12 @@ declare_rule! {
 
 impl Check for LabelSemverInvalid {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
-        check_schema_type(cx, out, LabelType::Semver, "a semantic version", formats::semver);
+        check_schema_type(
+            cx,
+            out,
+            LabelType::Semver,
+            "a semantic version",
+            formats::semver,
+        );
     }
 }

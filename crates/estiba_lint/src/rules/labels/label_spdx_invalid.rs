@@ -47,6 +47,12 @@ declare_rule! {
 
 impl Check for LabelSpdxInvalid {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
-        check_schema_type(cx, out, LabelType::Spdx, "a valid SPDX license expression", formats::spdx);
+        check_schema_type(
+            cx,
+            out,
+            LabelType::Spdx,
+            "a valid SPDX license expression",
+            formats::spdx,
+        );
     }
 }

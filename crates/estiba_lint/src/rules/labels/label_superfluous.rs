@@ -48,7 +48,10 @@ impl Check for LabelSuperfluous {
         for entry in shipped_labels(cx, &model) {
             let Some(key) = &entry.key else { continue };
             if !cx.settings.label_schema.contains_key(key) {
-                out.report(entry.pair.key.range, format!("label `{key}` is not in the label schema"));
+                out.report(
+                    entry.pair.key.range,
+                    format!("label `{key}` is not in the label schema"),
+                );
             }
         }
     }

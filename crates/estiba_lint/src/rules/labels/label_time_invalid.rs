@@ -45,6 +45,12 @@ declare_rule! {
 
 impl Check for LabelTimeInvalid {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
-        check_schema_type(cx, out, LabelType::Rfc3339, "an RFC 3339 time", formats::rfc3339);
+        check_schema_type(
+            cx,
+            out,
+            LabelType::Rfc3339,
+            "an RFC 3339 time",
+            formats::rfc3339,
+        );
     }
 }

@@ -83,9 +83,11 @@ mod tests {
     #[test_case("DF208", "DF208.Dockerfile")]
     #[test_case("DF209", "DF209.Dockerfile")]
     #[test_case("DF210", "DF210.Dockerfile")]
-    fn schema_rules(code: &str, fixture: &str) {
+    #[test_case("DF203_unknown_base", "DF203-unknown-base.Dockerfile")]
+    fn schema_rules(name: &str, fixture: &str) {
+        let code = name.split('_').next().unwrap_or(name);
         let snapshot = test_rule_with(code, "labels", fixture, schema_settings(true));
-        insta::assert_snapshot!(format!("{code}_schema"), snapshot);
+        insta::assert_snapshot!(format!("{name}_schema"), snapshot);
     }
 
     /// Without a schema the schema rules have nothing to check, and without strict labels
@@ -98,8 +100,15 @@ mod tests {
             strict_labels: false,
             ..schema_settings(false)
         };
-        let settings = if code == "DF203" { loose } else { Settings::default() };
+        let settings = if code == "DF203" {
+            loose
+        } else {
+            Settings::default()
+        };
         let snapshot = test_rule_with(code, "labels", fixture, settings);
-        assert_eq!(snapshot, "(no findings)\n", "{code} reported without its setting");
+        assert_eq!(
+            snapshot, "(no findings)\n",
+            "{code} reported without its setting"
+        );
     }
 }

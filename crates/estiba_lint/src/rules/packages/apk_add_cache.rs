@@ -8,7 +8,10 @@ use super::manager::Tool;
 use super::run::runs;
 
 /// `/etc/apk/cache` is apk's package cache when it is set up as a link to a directory.
-const APK_DIRS: &[CachePath<'static>] = &[CachePath::Abs("/var/cache/apk"), CachePath::Abs("/etc/apk/cache")];
+const APK_DIRS: &[CachePath<'static>] = &[
+    CachePath::Abs("/var/cache/apk"),
+    CachePath::Abs("/etc/apk/cache"),
+];
 
 declare_rule! {
     /// ## What it does
@@ -53,13 +56,15 @@ impl Check for ApkAddCache {
             }
             for call in run.calls(Tool::Apk) {
                 let update = call.is(&["update"]);
-                if !(update || call.is(&["add"])) || call.has(&["--no-cache"]) {
+                if !(update || call.is(&["add"])) || call.has(&["--no-cache", "--no-network"]) {
                     continue;
                 }
                 if run.removed_after(call.position, APK_CACHE, &[]) {
                     continue;
                 }
-                let Some(sub) = call.subcommand_arg() else { continue };
+                let Some(sub) = call.subcommand_arg() else {
+                    continue;
+                };
                 if update {
                     out.report(
                         run.call_range(call),
@@ -71,7 +76,12 @@ impl Check for ApkAddCache {
                         "`apk add` without `--no-cache` leaves the package index in `/var/cache/apk`",
                     );
                     if !sub.from_variable {
-                        finding.fix = run.insert_fix(sub.word, "--no-cache", "add `--no-cache`", Applicability::Safe);
+                        finding.fix = run.insert_fix(
+                            sub.word,
+                            "--no-cache",
+                            "add `--no-cache`",
+                            Applicability::Safe,
+                        );
                     }
                 }
             }

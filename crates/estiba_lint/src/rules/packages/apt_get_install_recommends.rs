@@ -49,14 +49,20 @@ impl Check for AptGetInstallRecommends {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
         let runs = runs(cx);
         for run in runs.iter().filter(|r| r.ships) {
-            for call in run.invocations.iter().filter(|c| matches!(c.tool, Tool::AptGet | Tool::Apt)) {
+            for call in run
+                .invocations
+                .iter()
+                .filter(|c| matches!(c.tool, Tool::AptGet | Tool::Apt))
+            {
                 if !call.is(&["install"]) || skips_recommends(call) || call.may_hide_options() {
                     continue;
                 }
                 if configured_earlier(&runs, run, call.position, disables_recommends) {
                     continue;
                 }
-                let Some(sub) = call.subcommand_arg() else { continue };
+                let Some(sub) = call.subcommand_arg() else {
+                    continue;
+                };
                 let finding = out.report(
                     run.call_range(call),
                     format!("`{} install` without `--no-install-recommends` also installs recommended packages", call.tool.program()),
@@ -76,12 +82,16 @@ impl Check for AptGetInstallRecommends {
 
 fn skips_recommends(call: &Invocation<'_>) -> bool {
     call.has(&["--no-install-recommends"])
-        || call
-            .values(&["--install-recommends"])
-            .any(|v| matches!(v.to_ascii_lowercase().as_str(), "false" | "0" | "no" | "off"))
+        || call.values(&["--install-recommends"]).any(|v| {
+            matches!(
+                v.to_ascii_lowercase().as_str(),
+                "false" | "0" | "no" | "off"
+            )
+        })
         || call.values(&["-o", "--option"]).any(disables_recommends)
 }
 
 fn disables_recommends(text: &str) -> bool {
-    config_value(text, "apt::install-recommends").is_some_and(|v| matches!(v.as_str(), "false" | "0" | "no" | "off"))
+    config_value(text, "apt::install-recommends")
+        .is_some_and(|v| matches!(v.as_str(), "false" | "0" | "no" | "off"))
 }

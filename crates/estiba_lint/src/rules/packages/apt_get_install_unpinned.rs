@@ -48,13 +48,19 @@ declare_rule! {
 impl Check for AptGetInstallUnpinned {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
         for run in runs(cx) {
-            for call in run.invocations.iter().filter(|c| matches!(c.tool, Tool::AptGet | Tool::Apt)) {
+            for call in run
+                .invocations
+                .iter()
+                .filter(|c| matches!(c.tool, Tool::AptGet | Tool::Apt))
+            {
                 if !call.is(&["install"]) {
                     continue;
                 }
                 for package in call.operands_from(1).filter(|a| !a.unresolved) {
                     let message = match pins::apt(&package.text) {
-                        Pin::Unpinned => format!("{} is installed without a version pin", package.describe()),
+                        Pin::Unpinned => {
+                            format!("{} is installed without a version pin", package.describe())
+                        }
                         Pin::Moving => format!(
                             "{} selects a release but not a version; pin it with `=<version>`",
                             package.describe()

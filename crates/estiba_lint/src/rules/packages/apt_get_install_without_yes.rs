@@ -65,17 +65,30 @@ impl Check for AptGetInstallWithoutYes {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
         let runs = runs(cx);
         for run in &runs {
-            for call in run.invocations.iter().filter(|c| matches!(c.tool, Tool::AptGet | Tool::Apt)) {
-                if !call.is(PROMPTING) || assumes_yes(call) || call.answered_by_pipe() || call.may_hide_options() {
+            for call in run
+                .invocations
+                .iter()
+                .filter(|c| matches!(c.tool, Tool::AptGet | Tool::Apt))
+            {
+                if !call.is(PROMPTING)
+                    || assumes_yes(call)
+                    || call.answered_by_pipe()
+                    || call.may_hide_options()
+                {
                     continue;
                 }
                 if configured_earlier(&runs, run, call.position, sets_assume_yes) {
                     continue;
                 }
-                let Some(sub) = call.subcommand_arg() else { continue };
+                let Some(sub) = call.subcommand_arg() else {
+                    continue;
+                };
                 let finding = out.report(
                     run.call_range(call),
-                    format!("`{}` without `-y` aborts at its confirmation prompt", call.label()),
+                    format!(
+                        "`{}` without `-y` aborts at its confirmation prompt",
+                        call.label()
+                    ),
                 );
                 if !sub.from_variable {
                     finding.fix = run.insert_fix(sub.word, "-y", "add `-y`", Applicability::Safe);
@@ -86,10 +99,21 @@ impl Check for AptGetInstallWithoutYes {
 }
 
 fn assumes_yes(call: &Invocation<'_>) -> bool {
-    if call.has(&["-y", "--yes", "--assume-yes", "--force-yes", "--assume-no", "--trivial-only"]) {
+    if call.has(&[
+        "-y",
+        "--yes",
+        "--assume-yes",
+        "--force-yes",
+        "--assume-no",
+        "--trivial-only",
+    ]) {
         return true;
     }
-    let quiet_flags = call.options.iter().filter(|o| o.name == "-q" && o.value.is_none()).count();
+    let quiet_flags = call
+        .options
+        .iter()
+        .filter(|o| o.name == "-q" && o.value.is_none())
+        .count();
     let quiet_level = call
         .values(&["-q", "--quiet"])
         .filter_map(|v| v.parse::<u32>().ok())
@@ -104,7 +128,8 @@ fn assumes_yes(call: &Invocation<'_>) -> bool {
 /// `APT::Get::Assume-Yes=true` (an `-o` value) or `APT::Get::Assume-Yes "true";` (a line
 /// of an apt configuration file).
 pub(super) fn sets_assume_yes(text: &str) -> bool {
-    config_value(text, "apt::get::assume-yes").is_some_and(|v| matches!(v.as_str(), "true" | "1" | "yes" | "on"))
+    config_value(text, "apt::get::assume-yes")
+        .is_some_and(|v| matches!(v.as_str(), "true" | "1" | "yes" | "on"))
 }
 
 /// The value given to apt configuration `key` (lower-case) in `text`, lower-cased.

@@ -2,14 +2,15 @@ use crate::checker::{Checker, Sink};
 use crate::rule::{Check, declare_rule};
 
 use super::cleanup::APT_LISTS;
-use super::manager::Tool;
+use super::manager::{Invocation, Tool};
 use super::run::runs;
 
 declare_rule! {
     /// ## What it does
     /// Checks for `RUN` instructions that download apt package lists (`apt-get update`,
-    /// `apt update`, or `add-apt-repository` without `-n`) and do not delete
-    /// `/var/lib/apt/lists/*` later in the same `RUN`.
+    /// `apt update`, `apt-get install --update`, or `add-apt-repository` without `-n`) and
+    /// do not delete them later in the same `RUN` (`rm -rf /var/lib/apt/lists/*`, or
+    /// `apt-get dist-clean` with apt 2.7 and later).
     ///
     /// A `--mount` (cache or tmpfs) on `/var/lib/apt/lists` or a directory above it keeps
     /// the lists out of the layer and passes. A mount on `/var/cache/apt` alone does not:
@@ -55,26 +56,57 @@ impl Check for AptListsNotRemoved {
             if !run.ships || run.mounted(APT_LISTS) {
                 continue;
             }
-            let updates = run.invocations.iter().filter(|c| {
-                matches!(c.tool, Tool::AptGet | Tool::Apt) && c.is(&["update"])
+            let apt_calls = || {
+                run.invocations
+                    .iter()
+                    .filter(|c| matches!(c.tool, Tool::AptGet | Tool::Apt))
+            };
+            let updates = apt_calls().filter(|c| refreshes_lists(c)).map(|c| {
+                let range = c.command.effective_range();
+                (
+                    c.position,
+                    range,
+                    if c.is(&["update"]) {
+                        format!("`{}`", c.label())
+                    } else {
+                        format!("`{} --update`", c.label())
+                    },
+                )
             });
             let repository_adds = run.commands.iter().enumerate().filter(|(_, c)| {
-                c.name() == Some("add-apt-repository") && !c.split_args(&[]).has(&["-n", "--no-update"])
+                c.name() == Some("add-apt-repository")
+                    && !c.split_args(&[]).has(&["-n", "--no-update"])
             });
             let mut downloads: Vec<(usize, estiba_shell::TextRange, String)> = updates
-                .map(|c| (c.position, c.command.effective_range(), format!("`{} update`", c.tool.program())))
-                .chain(repository_adds.map(|(i, c)| (i, c.effective_range(), "`add-apt-repository`".to_owned())))
+                .chain(
+                    repository_adds
+                        .map(|(i, c)| (i, c.effective_range(), "`add-apt-repository`".to_owned())),
+                )
                 .collect();
             downloads.sort_by_key(|d| d.0);
-            if let Some((_, range, what)) = downloads
-                .into_iter()
-                .find(|(position, _, _)| !run.removed_after(*position, APT_LISTS, &[]))
-            {
+            // `apt-get dist-clean` (apt 2.7 and later) deletes the lists too.
+            let cleaned = |position: usize| {
+                run.removed_after(position, APT_LISTS, &[])
+                    || apt_calls()
+                        .any(|c| c.position > position && c.is(&["dist-clean", "distclean"]))
+            };
+            if let Some((_, range, what)) = downloads.into_iter().find(|(p, _, _)| !cleaned(*p)) {
                 out.report(
                     run.file_range(range),
-                    format!("{what} downloads package lists that stay in the layer: no `rm -rf /var/lib/apt/lists/*` follows in this `RUN`"),
+                    format!(
+                        "{what} downloads package lists that stay in the layer: no \
+                         `rm -rf /var/lib/apt/lists/*` follows in this `RUN`"
+                    ),
                 );
             }
         }
     }
+}
+
+/// `update`, or an install or upgrade with `--update` (apt 2.7 and later), which runs
+/// one first.
+fn refreshes_lists(call: &Invocation<'_>) -> bool {
+    call.is(&["update"])
+        || (call.is(&["install", "upgrade", "dist-upgrade", "full-upgrade"])
+            && call.has(&["--update"]))
 }

@@ -59,7 +59,11 @@ impl Check for AptUsed {
         for run in runs(cx) {
             for call in run.calls(Tool::Apt) {
                 let sub = call.subcommand().unwrap_or("");
-                let instead = if APT_CACHE.contains(&sub) { "apt-cache" } else { "apt-get" };
+                let instead = if APT_CACHE.contains(&sub) {
+                    "apt-cache"
+                } else {
+                    "apt-get"
+                };
                 let range = run.word_range(call.program);
                 let message = if sub.is_empty() {
                     "`apt` is an interactive tool; use `apt-get` in builds".to_owned()

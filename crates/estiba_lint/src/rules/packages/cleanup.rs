@@ -14,7 +14,10 @@ pub(crate) enum CachePath<'p> {
 
 pub(crate) const APT_LISTS: &[CachePath<'static>] = &[CachePath::Abs("/var/lib/apt/lists")];
 pub(crate) const APK_CACHE: &[CachePath<'static>] = &[CachePath::Abs("/var/cache/apk")];
-pub(crate) const YUM_CACHE: &[CachePath<'static>] = &[CachePath::Abs("/var/cache/yum"), CachePath::Abs("/var/cache/dnf")];
+pub(crate) const YUM_CACHE: &[CachePath<'static>] = &[
+    CachePath::Abs("/var/cache/yum"),
+    CachePath::Abs("/var/cache/dnf"),
+];
 pub(crate) const ZYPPER_CACHE: &[CachePath<'static>] = &[CachePath::Abs("/var/cache/zypp")];
 pub(crate) const PIP_CACHE: &[CachePath<'static>] = &[CachePath::Home(".cache/pip")];
 pub(crate) const YARN_CACHE: &[CachePath<'static>] = &[
@@ -70,11 +73,19 @@ pub(crate) fn covers(target: &str, path: CachePath<'_>) -> bool {
 }
 
 fn is_at_or_above(target: &str, path: &str) -> bool {
-    path == target || path.strip_prefix(target).is_some_and(|rest| rest.starts_with('/')) || target == "/"
+    path == target
+        || path
+            .strip_prefix(target)
+            .is_some_and(|rest| rest.starts_with('/'))
+        || target == "/"
 }
 
 fn normalise(target: &str) -> String {
-    let mut t = target.trim().trim_matches('"').trim_matches('\'').to_owned();
+    let mut t = target
+        .trim()
+        .trim_matches('"')
+        .trim_matches('\'')
+        .to_owned();
     loop {
         let before = t.len();
         for suffix in ["/**", "/*", "/.*", "/"] {
@@ -107,9 +118,9 @@ fn home_relative(target: &str) -> Option<&str> {
 }
 
 /// Whether `command` deletes one of `paths`: `rm` (recursively, or a `dir/*` glob) or
-/// `find dir … -delete` / `-exec rm`. An operand that is a command substitution asking a
-/// tool for its cache directory (`$(yarn cache dir)`) counts when it names one of
-/// `dir_queries`.
+/// `find dir … -delete` / `-exec rm`. An operand that asks a tool for its cache directory
+/// (`"$(yarn cache dir)"`) or names a variable holding it (`"$COMPOSER_HOME"`) counts when
+/// it matches one of `dir_queries` (see [`names_directory`]).
 pub(crate) fn removes(
     command: &CommandRef<'_>,
     paths: &[CachePath<'_>],
@@ -130,7 +141,10 @@ pub(crate) fn removes(
             let args = command.args();
             let deletes = args.iter().enumerate().any(|(i, w)| {
                 w.value == "-delete"
-                    || (w.value == "-exec" && args.get(i + 1).is_some_and(|n| n.value.rsplit('/').next() == Some("rm")))
+                    || (w.value == "-exec"
+                        && args
+                            .get(i + 1)
+                            .is_some_and(|n| n.value.rsplit('/').next() == Some("rm")))
             });
             deletes
                 && args
@@ -151,12 +165,14 @@ fn operand_covers(
     recursive: bool,
 ) -> bool {
     let raw = word.raw.as_str();
-    if dir_queries.iter().any(|q| squeeze(raw).contains(q)) {
+    if dir_queries.iter().any(|q| names_directory(raw, q)) {
         return true;
     }
     let text = if word.has_expansion {
         // `~` and `$HOME` are kept as written: any home directory matches them.
-        let r = command.resolve(word, &|name| if name == "HOME" { None } else { lookup(name) });
+        let r = command.resolve(word, &|name| {
+            if name == "HOME" { None } else { lookup(name) }
+        });
         if r.unresolved && !(r.value.starts_with("$HOME") || r.value.starts_with("${HOME}")) {
             return false;
         }
@@ -170,6 +186,18 @@ fn operand_covers(
     paths.iter().any(|p| covers(&text, *p))
 }
 
+/// Whether an operand as written is the directory `query` names: a command that prints
+/// a cache directory (`yarn cache dir`, found inside `$(…)`), or a variable holding one
+/// (`$COMPOSER_HOME`, matched as the whole operand, alone or with `/cache` or `/*`).
+fn names_directory(raw: &str, query: &str) -> bool {
+    let Some(name) = query.strip_prefix('$') else {
+        return squeeze(raw).contains(query);
+    };
+    let operand = normalise(raw);
+    let operand = operand.strip_suffix("/cache").unwrap_or(&operand);
+    operand == format!("${name}") || operand == format!("${{{name}}}")
+}
+
 /// Whitespace collapsed, so `$( yarn  cache dir )` matches `yarn cache dir`.
 fn squeeze(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -181,15 +209,31 @@ mod tests {
 
     #[test]
     fn coverage() {
-        assert!(covers("/var/lib/apt/lists/*", CachePath::Abs("/var/lib/apt/lists")));
+        assert!(covers(
+            "/var/lib/apt/lists/*",
+            CachePath::Abs("/var/lib/apt/lists")
+        ));
         assert!(covers("/var/lib/apt", CachePath::Abs("/var/lib/apt/lists")));
-        assert!(!covers("/var/lib/apt/lists/partial", CachePath::Abs("/var/lib/apt/lists")));
+        assert!(!covers(
+            "/var/lib/apt/lists/partial",
+            CachePath::Abs("/var/lib/apt/lists")
+        ));
         assert!(!covers("/var/lib/aptitude", CachePath::Abs("/var/lib/apt")));
         assert!(covers("~/.cache", CachePath::Home(".cache/pip")));
         assert!(covers("/root/.cache/pip/", CachePath::Home(".cache/pip")));
         assert!(covers("/home/app/.npm", CachePath::Home(".npm")));
         assert!(covers("/app/.cache/pip", CachePath::Home(".cache/pip")));
-        assert!(!covers("/app/.cache/pip-tools", CachePath::Home(".cache/pip")));
+        assert!(!covers(
+            "/app/.cache/pip-tools",
+            CachePath::Home(".cache/pip")
+        ));
         assert!(!covers("/tmp", CachePath::Home(".npm")));
+        assert!(names_directory("\"$COMPOSER_HOME\"", "$COMPOSER_HOME"));
+        assert!(names_directory(
+            "${COMPOSER_HOME}/cache/*",
+            "$COMPOSER_HOME"
+        ));
+        assert!(!names_directory("$COMPOSER_HOME/vendor", "$COMPOSER_HOME"));
+        assert!(names_directory("\"$(yarn  cache dir)\"", "yarn cache dir"));
     }
 }

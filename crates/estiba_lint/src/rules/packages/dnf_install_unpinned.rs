@@ -44,7 +44,11 @@ declare_rule! {
 impl Check for DnfInstallUnpinned {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
         for run in runs(cx) {
-            for call in run.invocations.iter().filter(|c| matches!(c.tool, Tool::Dnf | Tool::Microdnf)) {
+            for call in run
+                .invocations
+                .iter()
+                .filter(|c| matches!(c.tool, Tool::Dnf | Tool::Microdnf))
+            {
                 for (package, message) in rpm::unpinned(call) {
                     out.report(run.word_range(package.word), message);
                 }

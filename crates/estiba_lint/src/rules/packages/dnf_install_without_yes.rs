@@ -46,14 +46,24 @@ impl Check for DnfInstallWithoutYes {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
         let runs = runs(cx);
         for run in &runs {
-            for call in run.invocations.iter().filter(|c| matches!(c.tool, Tool::Dnf | Tool::Microdnf)) {
-                if !rpm::prompts(call) || rpm::answered(call, &runs, run) || call.may_hide_options() {
+            for call in run
+                .invocations
+                .iter()
+                .filter(|c| matches!(c.tool, Tool::Dnf | Tool::Microdnf))
+            {
+                if !rpm::prompts(call) || rpm::answered(call, &runs, run) || call.may_hide_options()
+                {
                     continue;
                 }
-                let Some(sub) = call.subcommand_arg() else { continue };
+                let Some(sub) = call.subcommand_arg() else {
+                    continue;
+                };
                 let finding = out.report(
                     run.call_range(call),
-                    format!("`{}` without `-y` aborts at its confirmation prompt", call.label()),
+                    format!(
+                        "`{}` without `-y` aborts at its confirmation prompt",
+                        call.label()
+                    ),
                 );
                 if !sub.from_variable {
                     finding.fix = run.insert_fix(sub.word, "-y", "add `-y`", Applicability::Safe);

@@ -7,8 +7,10 @@ use super::run::runs;
 
 declare_rule! {
     /// ## What it does
-    /// Checks for `go install` of a remote package without a fixed version: no `@version`,
-    /// or a moving one such as `@latest`, `@master` or `@upgrade`.
+    /// Checks for `go install` (and `go get`) of a remote package without a fixed version:
+    /// no `@version`, a moving one such as `@latest`, `@master` or `@upgrade`, or
+    /// `go get -u`, which moves dependencies to their newest releases whatever version is
+    /// written.
     ///
     /// A semantic version (`@v1.2.3`), a pseudo-version or a commit hash passes. Local
     /// packages (`.`, `./cmd/app`) and packages whose path has no domain (`cmd/app`, the
@@ -44,12 +46,30 @@ declare_rule! {
 impl Check for GoInstallUnpinned {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
         for run in runs(cx) {
-            for call in run.calls(Tool::Go).filter(|c| c.is(&["install"])) {
+            for call in run.calls(Tool::Go).filter(|c| c.is(&["install", "get"])) {
+                let verb = if call.is(&["get"]) {
+                    "fetched"
+                } else {
+                    "installed"
+                };
+                // `go get -u` moves the dependencies of what it fetches to their newest
+                // releases, whatever version the package itself names.
+                let upgrades = call.is(&["get"]) && call.has(&["-u"]);
                 for package in call.operands_from(1).filter(|a| !a.unresolved) {
                     let message = match pins::go(&package.text) {
-                        Pin::Unpinned => format!("{} is installed without `@version`", package.describe()),
-                        Pin::Moving => format!("{} names a moving version, not a release", package.describe()),
-                        _ => continue,
+                        Pin::Local | Pin::NotApplicable => continue,
+                        Pin::Pinned if upgrades => format!(
+                            "`go get -u` moves the dependencies of {} to their newest releases",
+                            package.describe()
+                        ),
+                        Pin::Unpinned => {
+                            format!("{} is {verb} without `@version`", package.describe())
+                        }
+                        Pin::Moving => format!(
+                            "{} names a moving version, not a release",
+                            package.describe()
+                        ),
+                        Pin::Pinned => continue,
                     };
                     out.report(run.word_range(package.word), message);
                 }

@@ -334,7 +334,10 @@ impl<'a> Invocation<'a> {
         let Some(sub) = self.subcommand() else {
             return program.to_owned();
         };
-        let nested = matches!(sub, "group" | "groups" | "module" | "global" | "cache" | "mod" | "store" | "config");
+        let nested = matches!(
+            sub,
+            "group" | "groups" | "module" | "global" | "cache" | "mod" | "store" | "config"
+        );
         match self.operand(1).filter(|_| nested) {
             Some(second) => format!("{program} {sub} {}", second.text),
             None => format!("{program} {sub}"),
@@ -348,12 +351,17 @@ impl<'a> Invocation<'a> {
 
     /// The operands after the first `skip` (1 skips the sub-command).
     pub(crate) fn operands_from(&self, skip: usize) -> impl Iterator<Item = &Arg<'a>> + '_ {
-        self.operands.iter().skip(skip).filter_map(|&i| self.args.get(i))
+        self.operands
+            .iter()
+            .skip(skip)
+            .filter_map(|&i| self.args.get(i))
     }
 
     /// Whether any of `names` (with dashes) is given.
     pub(crate) fn has(&self, names: &[&str]) -> bool {
-        self.options.iter().any(|o| names.contains(&o.name.as_str()))
+        self.options
+            .iter()
+            .any(|o| names.contains(&o.name.as_str()))
     }
 
     /// Whether any of `names` is given before the sub-command (a global option).
@@ -378,7 +386,8 @@ impl<'a> Invocation<'a> {
     /// dash or its name says it carries options; `$PACKAGES` is taken to hold packages.
     pub(crate) fn may_hide_options(&self) -> bool {
         self.args.iter().any(|a| {
-            a.unresolved && (a.text.starts_with('-') || unresolved_names(a.word).any(|n| names_options(&n)))
+            a.unresolved
+                && (a.text.starts_with('-') || unresolved_names(a.word).any(|n| names_options(&n)))
         })
     }
 
@@ -413,7 +422,10 @@ impl<'a> Invocation<'a> {
         match pipeline.commands.get(prev) {
             Some(estiba_shell::Command::Simple(c)) => match c.name() {
                 Some("yes") => true,
-                Some("echo" | "printf") => c.args().iter().any(|w| w.value.trim().eq_ignore_ascii_case("y")),
+                Some("echo" | "printf") => c
+                    .args()
+                    .iter()
+                    .any(|w| w.value.trim().eq_ignore_ascii_case("y")),
                 _ => false,
             },
             _ => false,
@@ -440,14 +452,20 @@ fn collect_names(parts: &[WordPart], out: &mut Vec<String>) {
 
 fn names_options(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
-    ["OPT", "FLAG", "ARGS", "PARAM", "SWITCH"].iter().any(|k| upper.contains(k))
+    ["OPT", "FLAG", "ARGS", "PARAM", "SWITCH"]
+        .iter()
+        .any(|k| upper.contains(k))
 }
 
 /// Resolves variables for a command: the script's own assignments first, then `ARG`/`ENV`.
 pub(crate) type Lookup<'l> = &'l dyn Fn(&str) -> Option<String>;
 
 /// Recognises `command` as a package-manager call.
-pub(crate) fn recognise<'a>(command: &CommandRef<'a>, position: usize, lookup: Lookup<'_>) -> Option<Invocation<'a>> {
+pub(crate) fn recognise<'a>(
+    command: &CommandRef<'a>,
+    position: usize,
+    lookup: Lookup<'_>,
+) -> Option<Invocation<'a>> {
     let argv = command.argv();
     let first = argv.first()?;
     let name = resolved_name(command, first, lookup)?;
@@ -489,7 +507,10 @@ pub(crate) fn recognise<'a>(command: &CommandRef<'a>, position: usize, lookup: L
 }
 
 /// Every package-manager call of a script, with each command's position in it.
-pub(crate) fn invocations<'a>(commands: &[CommandRef<'a>], lookup: Lookup<'_>) -> Vec<Invocation<'a>> {
+pub(crate) fn invocations<'a>(
+    commands: &[CommandRef<'a>],
+    lookup: Lookup<'_>,
+) -> Vec<Invocation<'a>> {
     commands
         .iter()
         .enumerate()
@@ -512,8 +533,11 @@ fn resolved_name(command: &CommandRef<'_>, word: &Word, lookup: Lookup<'_>) -> O
 
 /// `pip`, `pip3`, `pip3.11`, `pip-3.8`: not `pipx` or `pipenv`, which are other tools.
 fn is_pip(name: &str) -> bool {
-    name.strip_prefix("pip")
-        .is_some_and(|v| v.trim_start_matches('-').chars().all(|c| c.is_ascii_digit() || c == '.'))
+    name.strip_prefix("pip").is_some_and(|v| {
+        v.trim_start_matches('-')
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.')
+    })
 }
 
 fn is_python(name: &str) -> bool {
@@ -556,7 +580,11 @@ fn php_composer(argv: &[Word]) -> Option<usize> {
 }
 
 /// Resolves each word, splitting unquoted expansions into fields as the shell does.
-fn resolve_args<'a>(command: &CommandRef<'a>, words: &'a [Word], lookup: Lookup<'_>) -> Vec<Arg<'a>> {
+fn resolve_args<'a>(
+    command: &CommandRef<'a>,
+    words: &'a [Word],
+    lookup: Lookup<'_>,
+) -> Vec<Arg<'a>> {
     let mut out = Vec::with_capacity(words.len());
     for word in words {
         if !word.has_expansion {
@@ -594,7 +622,9 @@ fn has_unquoted_expansion(word: &Word) -> bool {
     word.parts.iter().any(|p| {
         matches!(
             p,
-            WordPart::Parameter(_) | WordPart::CommandSubstitution { .. } | WordPart::Arithmetic { .. }
+            WordPart::Parameter(_)
+                | WordPart::CommandSubstitution { .. }
+                | WordPart::Arithmetic { .. }
         )
     })
 }
@@ -698,9 +728,13 @@ mod tests {
         let (tool, sub, pkgs) = first("sudo -E python3.11 -m pip install -U flask==3").unwrap();
         assert_eq!((tool, sub.as_deref()), (Tool::Pip, Some("install")));
         assert_eq!(pkgs, ["flask==3"]);
-        let (tool, _, pkgs) = first("sh -c 'DEBIAN_FRONTEND=noninteractive apt-get -qq -o A=b install x'").unwrap();
+        let (tool, _, pkgs) =
+            first("sh -c 'DEBIAN_FRONTEND=noninteractive apt-get -qq -o A=b install x'").unwrap();
         assert_eq!((tool, pkgs), (Tool::AptGet, vec!["x".to_owned()]));
-        assert_eq!(first("/usr/local/bin/pip3.12 install a").unwrap().0, Tool::Pip);
+        assert_eq!(
+            first("/usr/local/bin/pip3.12 install a").unwrap().0,
+            Tool::Pip
+        );
         assert!(first("pipx install black").is_none());
         assert!(first("python3 script.py -m pip").is_none());
     }
@@ -714,9 +748,16 @@ mod tests {
     #[test]
     fn option_values_are_not_operands() {
         let (_, sub, pkgs) = first("apk add --virtual .deps -X http://r gcc").unwrap();
-        assert_eq!((sub.as_deref(), pkgs), (Some("add"), vec!["gcc".to_owned()]));
-        let (_, sub, pkgs) = first("go install -ldflags '-s -w' -o /bin/x example.com/x@v1").unwrap();
-        assert_eq!((sub.as_deref(), pkgs), (Some("install"), vec!["example.com/x@v1".to_owned()]));
+        assert_eq!(
+            (sub.as_deref(), pkgs),
+            (Some("add"), vec!["gcc".to_owned()])
+        );
+        let (_, sub, pkgs) =
+            first("go install -ldflags '-s -w' -o /bin/x example.com/x@v1").unwrap();
+        assert_eq!(
+            (sub.as_deref(), pkgs),
+            (Some("install"), vec!["example.com/x@v1".to_owned()])
+        );
         let (_, sub, pkgs) = first("php /usr/bin/composer.phar install --no-dev").unwrap();
         assert_eq!((sub.as_deref(), pkgs.len()), (Some("install"), 0));
     }

@@ -7,7 +7,8 @@ use super::run::runs;
 
 /// `npm install` and the aliases npm accepts for it.
 pub(super) const NPM_INSTALL: &[&str] = &[
-    "install", "i", "add", "in", "ins", "inst", "insta", "instal", "isnt", "isnta", "isntal", "isntall",
+    "install", "i", "add", "in", "ins", "inst", "insta", "instal", "isnt", "isnta", "isntal",
+    "isntall",
 ];
 
 declare_rule! {
@@ -53,11 +54,18 @@ impl Check for NpmInstallUnpinned {
             for call in run.calls(Tool::Npm).filter(|c| c.is(NPM_INSTALL)) {
                 for package in call.operands_from(1).filter(|a| !a.unresolved) {
                     let message = match pins::npm(&package.text) {
-                        Pin::Unpinned => format!("{} is installed without a version", package.describe()),
-                        Pin::Moving if follows_branch(&package.text) => {
-                            format!("{} follows a branch; add `#<tag or commit>`", package.describe())
+                        Pin::Unpinned => {
+                            format!("{} is installed without a version", package.describe())
                         }
-                        Pin::Moving => format!("{} names a dist-tag, not a version", package.describe()),
+                        Pin::Moving if follows_branch(&package.text) => {
+                            format!(
+                                "{} follows a branch; add `#<tag or commit>`",
+                                package.describe()
+                            )
+                        }
+                        Pin::Moving => {
+                            format!("{} names a dist-tag, not a version", package.describe())
+                        }
                         _ => continue,
                     };
                     out.report(run.word_range(package.word), message);
@@ -71,5 +79,7 @@ impl Check for NpmInstallUnpinned {
 /// registry package with a dist-tag.
 fn follows_branch(spec: &str) -> bool {
     let lower = spec.to_ascii_lowercase();
-    lower.starts_with("git") || lower.starts_with("bitbucket:") || (!spec.starts_with('@') && !spec.contains('@'))
+    lower.starts_with("git")
+        || lower.starts_with("bitbucket:")
+        || (!spec.starts_with('@') && !spec.contains('@'))
 }

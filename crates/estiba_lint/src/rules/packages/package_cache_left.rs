@@ -4,7 +4,7 @@ use crate::rule::{Check, declare_rule};
 use super::cleanup::{COMPOSER_CACHE, CachePath, GO_CACHE, NPM_CACHE, PNPM_STORE};
 use super::manager::{Invocation, Tool};
 use super::npm_install_unpinned::NPM_INSTALL;
-use super::run::{Run, configured_earlier, runs};
+use super::run::{Run, Runs, configured_earlier, runs};
 
 declare_rule! {
     /// ## What it does
@@ -64,25 +64,57 @@ impl Check for PackageCacheLeft {
             let mut report = |call: &Invocation<'_>, message: String| {
                 out.report(run.call_range(call), message);
             };
-            if let Some(call) = run.calls(Tool::Npm).filter(|c| npm_fills_cache(c)).find(|c| !npm_kept_out(run, c)) {
-                report(call, format!("`{}` leaves its download cache (`~/.npm`) in the layer: no `npm cache clean --force` follows in this `RUN`", call.label()));
+            if let Some(call) = run
+                .calls(Tool::Npm)
+                .filter(|c| npm_fills_cache(c))
+                .find(|c| !npm_kept_out(run, c))
+            {
+                report(
+                    call,
+                    format!(
+                        "`{}` leaves its download cache (`~/.npm`) in the layer: no `npm cache clean --force` follows in this `RUN`",
+                        call.label()
+                    ),
+                );
             }
             if let Some(call) = run
                 .calls(Tool::Pnpm)
                 .filter(|c| c.is(&["install", "i", "add", "fetch"]))
                 .find(|c| !pnpm_kept_out(run, c))
             {
-                report(call, format!("`{}` leaves its package store in the layer: no `pnpm store prune` follows in this `RUN`", call.label()));
+                report(
+                    call,
+                    format!(
+                        "`{}` leaves its package store in the layer: no `pnpm store prune` follows in this `RUN`",
+                        call.label()
+                    ),
+                );
             }
             if let Some(call) = run
                 .calls(Tool::Composer)
                 .filter(|c| composer_fills_cache(c))
                 .find(|c| !composer_kept_out(run, c))
             {
-                report(call, format!("`{}` leaves its download cache in the layer: add `--no-cache` or run `composer clear-cache` after it", call.label()));
+                report(
+                    call,
+                    format!(
+                        "`{}` leaves its download cache in the layer: add `--no-cache` or run `composer clear-cache` after it",
+                        call.label()
+                    ),
+                );
             }
-            if let Some(call) = run.calls(Tool::Go).filter(|c| go_fills_cache(c)).find(|c| !go_kept_out(run, c)) {
-                report(call, format!("`{}` leaves the module and build caches in the layer: no `go clean -cache -modcache` follows in this `RUN`", call.label()));
+            if let Some(call) = run
+                .calls(Tool::Go)
+                .filter(|c| go_fills_cache(c))
+                .find(|c| !go_kept_out(run, c))
+            {
+                report(
+                    call,
+                    format!(
+                        "`{}` leaves the module and build caches in the layer: no `go clean -cache -modcache` follows in this `RUN`",
+                        call.label()
+                    ),
+                );
             }
             if let Some(call) = run
                 .calls(Tool::Gem)
@@ -96,7 +128,15 @@ impl Check for PackageCacheLeft {
 }
 
 fn npm_fills_cache(call: &Invocation<'_>) -> bool {
-    call.is(NPM_INSTALL) || call.is(&["ci", "clean-install", "install-clean", "update", "up", "upgrade"])
+    call.is(NPM_INSTALL)
+        || call.is(&[
+            "ci",
+            "clean-install",
+            "install-clean",
+            "update",
+            "up",
+            "upgrade",
+        ])
 }
 
 fn npm_kept_out(run: &Run<'_>, call: &Invocation<'_>) -> bool {
@@ -111,10 +151,20 @@ fn npm_kept_out(run: &Run<'_>, call: &Invocation<'_>) -> bool {
         None => NPM_CACHE.to_vec(),
     };
     run.mounted(&paths)
-        || run.removed_after(call.position, &paths, &["npm config get cache"])
-        || run
-            .calls_after(Tool::Npm, call.position)
-            .any(|c| c.is(&["cache"]) && c.operand(1).is_some_and(|a| a.text == "clean" || a.text == "rm"))
+        || run.removed_after(
+            call.position,
+            &paths,
+            &[
+                "npm config get cache",
+                "$npm_config_cache",
+                "$NPM_CONFIG_CACHE",
+            ],
+        )
+        || run.calls_after(Tool::Npm, call.position).any(|c| {
+            c.is(&["cache"])
+                && c.operand(1)
+                    .is_some_and(|a| a.text == "clean" || a.text == "rm")
+        })
 }
 
 fn pnpm_kept_out(run: &Run<'_>, call: &Invocation<'_>) -> bool {
@@ -124,22 +174,39 @@ fn pnpm_kept_out(run: &Run<'_>, call: &Invocation<'_>) -> bool {
         None => PNPM_STORE.to_vec(),
     };
     run.mounted(&paths)
-        || run.removed_after(call.position, &paths, &["pnpm store path"])
+        || run.removed_after(
+            call.position,
+            &paths,
+            &["pnpm store path", "$PNPM_STORE_DIR"],
+        )
         || run
             .calls_after(Tool::Pnpm, call.position)
             .any(|c| c.is(&["store"]) && c.operand(1).is_some_and(|a| a.text == "prune"))
 }
 
 fn composer_fills_cache(call: &Invocation<'_>) -> bool {
-    call.is(&["install", "i", "require", "update", "u", "upgrade", "create-project"])
-        || (call.is(&["global"]) && call.operand(1).is_some_and(|a| matches!(a.text.as_str(), "require" | "update")))
+    call.is(&[
+        "install",
+        "i",
+        "require",
+        "update",
+        "u",
+        "upgrade",
+        "create-project",
+    ]) || (call.is(&["global"])
+        && call
+            .operand(1)
+            .is_some_and(|a| matches!(a.text.as_str(), "require" | "update")))
 }
 
 fn composer_kept_out(run: &Run<'_>, call: &Invocation<'_>) -> bool {
     if call.has(&["--no-cache"]) {
         return true;
     }
-    let custom = call.env("COMPOSER_CACHE_DIR", &|n| run.var(n));
+    let custom = call.env("COMPOSER_CACHE_DIR", &|n| run.var(n)).or_else(|| {
+        call.env("COMPOSER_HOME", &|n| run.var(n))
+            .map(|home| format!("{home}/cache"))
+    });
     if custom.as_deref() == Some("/dev/null") {
         return true;
     }
@@ -148,14 +215,24 @@ fn composer_kept_out(run: &Run<'_>, call: &Invocation<'_>) -> bool {
         None => COMPOSER_CACHE.to_vec(),
     };
     run.mounted(&paths)
-        || run.removed_after(call.position, &paths, &["composer config cache-dir", "composer global config cache-dir"])
+        || run.removed_after(
+            call.position,
+            &paths,
+            &[
+                "composer config cache-dir",
+                "composer global config cache-dir",
+                "$COMPOSER_HOME",
+                "$COMPOSER_CACHE_DIR",
+            ],
+        )
         || run
             .calls_after(Tool::Composer, call.position)
             .any(|c| c.is(&["clear-cache", "clearcache", "cc"]))
 }
 
 fn go_fills_cache(call: &Invocation<'_>) -> bool {
-    call.is(&["build", "install", "get"]) || (call.is(&["mod"]) && call.operand(1).is_some_and(|a| a.text == "download"))
+    call.is(&["build", "install", "get"])
+        || (call.is(&["mod"]) && call.operand(1).is_some_and(|a| a.text == "download"))
 }
 
 fn go_kept_out(run: &Run<'_>, call: &Invocation<'_>) -> bool {
@@ -168,14 +245,27 @@ fn go_kept_out(run: &Run<'_>, call: &Invocation<'_>) -> bool {
     let mut paths: Vec<CachePath<'_>> = GO_CACHE.to_vec();
     paths.extend(custom.iter().map(|p| CachePath::Abs(p)));
     run.mounted(&paths)
-        || run.removed_after(call.position, &paths, &["go env GOCACHE", "go env GOMODCACHE", "go env GOPATH"])
+        || run.removed_after(
+            call.position,
+            &paths,
+            &[
+                "go env GOCACHE",
+                "go env GOMODCACHE",
+                "go env GOPATH",
+                "$GOCACHE",
+                "$GOMODCACHE",
+                "$GOPATH",
+            ],
+        )
         || run
             .calls_after(Tool::Go, call.position)
             .any(|c| c.is(&["clean"]) && c.has(&["-cache", "-modcache"]))
 }
 
-fn gem_writes_docs(call: &Invocation<'_>, runs: &[Run<'_>], run: &Run<'_>) -> bool {
-    if call.has(&["-N", "--no-document", "--no-doc"]) || (call.has(&["--no-ri"]) && call.has(&["--no-rdoc"])) {
+fn gem_writes_docs(call: &Invocation<'_>, runs: &Runs<'_>, run: &Run<'_>) -> bool {
+    if call.has(&["-N", "--no-document", "--no-doc"])
+        || (call.has(&["--no-ri"]) && call.has(&["--no-rdoc"]))
+    {
         return false;
     }
     if call.values(&["--document"]).any(str::is_empty) || call.may_hide_options() {
@@ -186,5 +276,8 @@ fn gem_writes_docs(call: &Invocation<'_>, runs: &[Run<'_>], run: &Run<'_>) -> bo
         let name = image.rsplit('/').next().unwrap_or(image);
         name == "ruby" || name.starts_with("ruby:") || name.starts_with("ruby@")
     });
-    !ruby_base && !configured_earlier(runs, run, call.position, |t| t.contains("--no-document") || t.contains("--no-rdoc"))
+    !ruby_base
+        && !configured_earlier(runs, run, call.position, |t| {
+            t.contains("--no-document") || t.contains("--no-rdoc")
+        })
 }

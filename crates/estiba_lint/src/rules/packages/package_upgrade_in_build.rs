@@ -68,7 +68,14 @@ fn upgrades_everything(call: &Invocation<'_>) -> bool {
         Tool::AptGet | Tool::Apt => call.is(&["upgrade", "dist-upgrade", "full-upgrade"]),
         Tool::Apk => call.is(&["upgrade"]) && !named,
         Tool::Yum | Tool::Dnf | Tool::Microdnf => {
-            call.is(&["update", "upgrade", "distro-sync", "distrosync", "update-minimal", "upgrade-minimal"]) && !named
+            call.is(&[
+                "update",
+                "upgrade",
+                "distro-sync",
+                "distrosync",
+                "update-minimal",
+                "upgrade-minimal",
+            ]) && !named
         }
         Tool::Zypper => call.is(&["update", "up", "patch"]) && !named,
         _ => false,

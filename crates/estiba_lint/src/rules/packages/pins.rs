@@ -18,12 +18,19 @@ pub(crate) enum Pin {
 }
 
 fn is_path(spec: &str) -> bool {
-    spec.starts_with('/') || spec.starts_with("./") || spec.starts_with("../") || spec.starts_with('~') || spec == "."
+    spec.starts_with('/')
+        || spec.starts_with("./")
+        || spec.starts_with("../")
+        || spec.starts_with('~')
+        || spec == "."
 }
 
 fn is_url(spec: &str) -> bool {
     let lower = spec.to_ascii_lowercase();
-    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("ftp://") || lower.starts_with("file:")
+    lower.starts_with("http://")
+        || lower.starts_with("https://")
+        || lower.starts_with("ftp://")
+        || lower.starts_with("file:")
 }
 
 /// `apt-get install`: `pkg=version`, `pkg=version*`; `./file.deb` is local; `pkg/suite`
@@ -65,7 +72,11 @@ pub(crate) fn pip(spec: &str) -> Pin {
     if VCS_PREFIXES.iter().any(|p| lower.starts_with(p)) {
         // `git+ssh://git@host/x.git` has a user, not a ref: look after the last `/`.
         let tail = spec.rsplit('/').next().unwrap_or(spec);
-        return if tail.contains('@') { Pin::Pinned } else { Pin::Moving };
+        return if tail.contains('@') {
+            Pin::Pinned
+        } else {
+            Pin::Moving
+        };
     }
     if spec.contains(" @ ") || spec.contains("@ ") {
         return Pin::Pinned;
@@ -93,14 +104,28 @@ pub(crate) fn npm(spec: &str) -> Pin {
     if is_path(spec) || lower.starts_with("file:") {
         return Pin::Local;
     }
-    if [".tgz", ".tar.gz", ".tar"].iter().any(|e| lower.ends_with(e)) {
+    if [".tgz", ".tar.gz", ".tar"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+    {
         return Pin::Local;
     }
-    let git = ["git+", "git://", "github:", "gitlab:", "bitbucket:", "gist:"]
-        .iter()
-        .any(|p| lower.starts_with(p));
+    let git = [
+        "git+",
+        "git://",
+        "github:",
+        "gitlab:",
+        "bitbucket:",
+        "gist:",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p));
     if git || (!spec.starts_with('@') && spec.contains('/') && !spec.contains('@')) {
-        return if spec.contains('#') { Pin::Pinned } else { Pin::Moving };
+        return if spec.contains('#') {
+            Pin::Pinned
+        } else {
+            Pin::Moving
+        };
     }
     if is_url(spec) {
         return Pin::Local;
@@ -157,7 +182,8 @@ pub(crate) fn rpm(spec: &str) -> Pin {
         return Pin::NotApplicable;
     }
     let lower = spec.to_ascii_lowercase();
-    if lower.ends_with(".rpm") || is_url(spec) || spec.starts_with("./") || spec.starts_with("../") {
+    if lower.ends_with(".rpm") || is_url(spec) || spec.starts_with("./") || spec.starts_with("../")
+    {
         return Pin::Local;
     }
     if spec.starts_with('/') {
@@ -167,15 +193,18 @@ pub(crate) fn rpm(spec: &str) -> Pin {
         return Pin::Pinned;
     }
     // An architecture suffix does not change the answer.
-    let name = [".x86_64", ".aarch64", ".noarch", ".i686", ".ppc64le", ".s390x"]
-        .iter()
-        .find_map(|arch| spec.strip_suffix(arch))
-        .unwrap_or(spec);
+    let name = [
+        ".x86_64", ".aarch64", ".noarch", ".i686", ".ppc64le", ".s390x",
+    ]
+    .iter()
+    .find_map(|arch| spec.strip_suffix(arch))
+    .unwrap_or(spec);
     let parts: Vec<&str> = name.split('-').collect();
     let starts_digit = |p: &str| p.chars().next().is_some_and(|c| c.is_ascii_digit());
     match parts.as_slice() {
         [.., before, last] if parts.len() >= 2 => {
-            let last_is_version = starts_digit(last) && (last.contains('.') || last.contains('*') || last.contains(':'));
+            let last_is_version = starts_digit(last)
+                && (last.contains('.') || last.contains('*') || last.contains(':'));
             let version_release = parts.len() >= 3 && starts_digit(before) && starts_digit(last);
             if last_is_version || version_release {
                 Pin::Pinned
@@ -204,7 +233,10 @@ pub(crate) fn zypper(spec: &str) -> Pin {
     }
     // `pattern:x`, `patch:x`, `product:x` are other kinds of resolvable.
     if let Some((kind, _)) = spec.split_once(':')
-        && matches!(kind, "pattern" | "patch" | "product" | "srcpackage" | "application")
+        && matches!(
+            kind,
+            "pattern" | "patch" | "product" | "srcpackage" | "application"
+        )
     {
         return Pin::NotApplicable;
     }
@@ -224,12 +256,21 @@ pub(crate) fn go(spec: &str) -> Pin {
         // Without a dot in the first element this is a standard-library or main-module
         // package (`cmd/vet`), not something fetched.
         let first = spec.split('/').next().unwrap_or(spec);
-        return if first.contains('.') { Pin::Unpinned } else { Pin::Local };
+        return if first.contains('.') {
+            Pin::Unpinned
+        } else {
+            Pin::Local
+        };
     };
     let _ = path;
-    let semver = version.starts_with('v') && version.chars().nth(1).is_some_and(|c| c.is_ascii_digit());
+    let semver =
+        version.starts_with('v') && version.chars().nth(1).is_some_and(|c| c.is_ascii_digit());
     let hash = version.len() >= 7 && version.chars().all(|c| c.is_ascii_hexdigit());
-    if semver || hash { Pin::Pinned } else { Pin::Moving }
+    if semver || hash {
+        Pin::Pinned
+    } else {
+        Pin::Moving
+    }
 }
 
 #[cfg(test)]
@@ -250,7 +291,10 @@ mod tests {
         assert_eq!(pip("flask"), Pin::Unpinned);
         assert_eq!(pip("flask[async]==3.0"), Pin::Pinned);
         assert_eq!(pip("flask>=3,<4"), Pin::Pinned);
-        assert_eq!(pip("git+https://github.com/a/b.git@v1.0#egg=b"), Pin::Pinned);
+        assert_eq!(
+            pip("git+https://github.com/a/b.git@v1.0#egg=b"),
+            Pin::Pinned
+        );
         assert_eq!(pip("git+ssh://git@github.com/a/b.git"), Pin::Moving);
         assert_eq!(pip("."), Pin::Local);
         assert_eq!(pip("dist/x-1.0-py3-none-any.whl"), Pin::Local);

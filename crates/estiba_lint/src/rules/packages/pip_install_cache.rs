@@ -5,7 +5,7 @@ use crate::rule::{Check, declare_rule};
 
 use super::cleanup::{CachePath, PIP_CACHE};
 use super::manager::{Invocation, Tool};
-use super::run::{Run, configured_earlier, earlier, runs};
+use super::run::{Run, Runs, configured_earlier, earlier, runs};
 
 declare_rule! {
     /// ## What it does
@@ -50,19 +50,27 @@ impl Check for PipInstallCache {
         let runs = runs(cx);
         for run in runs.iter().filter(|r| r.ships) {
             for call in run.calls(Tool::Pip).filter(|c| c.is(&["install"])) {
-                if cache_disabled(call, run) || cache_kept_out(call, run) || call.may_hide_options() {
+                if cache_disabled(call, run) || cache_kept_out(call, run) || call.may_hide_options()
+                {
                     continue;
                 }
                 if configured_off(&runs, run, call.position) {
                     continue;
                 }
-                let Some(sub) = call.subcommand_arg() else { continue };
+                let Some(sub) = call.subcommand_arg() else {
+                    continue;
+                };
                 let finding = out.report(
                     run.call_range(call),
                     "`pip install` without `--no-cache-dir` leaves its download cache in the image",
                 );
                 if !sub.from_variable {
-                    finding.fix = run.insert_fix(sub.word, "--no-cache-dir", "add `--no-cache-dir`", Applicability::Safe);
+                    finding.fix = run.insert_fix(
+                        sub.word,
+                        "--no-cache-dir",
+                        "add `--no-cache-dir`",
+                        Applicability::Safe,
+                    );
                 }
             }
         }
@@ -75,12 +83,13 @@ fn cache_disabled(call: &Invocation<'_>, run: &Run<'_>) -> bool {
     if call.has(&["--no-cache-dir"]) {
         return true;
     }
-    call.env("PIP_NO_CACHE_DIR", &|n| run.var(n)).is_some_and(|v| {
-        matches!(
-            v.trim().to_ascii_lowercase().as_str(),
-            "1" | "0" | "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "t" | "f"
-        )
-    })
+    call.env("PIP_NO_CACHE_DIR", &|n| run.var(n))
+        .is_some_and(|v| {
+            matches!(
+                v.trim().to_ascii_lowercase().as_str(),
+                "1" | "0" | "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "t" | "f"
+            )
+        })
 }
 
 fn cache_kept_out(call: &Invocation<'_>, run: &Run<'_>) -> bool {
@@ -94,20 +103,36 @@ fn cache_kept_out(call: &Invocation<'_>, run: &Run<'_>) -> bool {
         Some(p) => vec![p],
         None => PIP_CACHE.to_vec(),
     };
-    if run.mounted(&paths) || run.removed_after(call.position, &paths, &["pip cache dir", "pip3 cache dir"]) {
+    if run.mounted(&paths)
+        || run.removed_after(
+            call.position,
+            &paths,
+            &["pip cache dir", "pip3 cache dir", "$PIP_CACHE_DIR"],
+        )
+    {
         return true;
     }
     run.commands_after(call.position).any(|c| {
-        c.name().is_some_and(|n| n.starts_with("pip") || n.starts_with("python"))
-            && c.args().windows(2).any(|w| w[0].value == "cache" && matches!(w[1].value.as_str(), "purge" | "remove"))
+        c.name()
+            .is_some_and(|n| n.starts_with("pip") || n.starts_with("python"))
+            && c.args()
+                .windows(2)
+                .any(|w| w[0].value == "cache" && matches!(w[1].value.as_str(), "purge" | "remove"))
     })
 }
 
 /// An earlier `pip config set global.no-cache-dir …`, or a `pip.conf` with `no-cache-dir`
 /// written by `echo`/`printf`, in this stage or one it is built on.
-fn configured_off(runs: &[Run<'_>], run: &Run<'_>, position: usize) -> bool {
-    let sets = |c: &Invocation<'_>| c.is(&["config"]) && c.operands_from(1).any(|a| a.text.contains("no-cache-dir"));
-    let by_pip = run.calls(Tool::Pip).any(|c| c.position < position && sets(c))
+fn configured_off(runs: &Runs<'_>, run: &Run<'_>, position: usize) -> bool {
+    let sets = |c: &Invocation<'_>| {
+        c.is(&["config"]) && c.operands_from(1).any(|a| a.text.contains("no-cache-dir"))
+    };
+    let by_pip = run
+        .calls(Tool::Pip)
+        .any(|c| c.position < position && sets(c))
         || earlier(runs, run).any(|r| r.calls(Tool::Pip).any(sets));
-    by_pip || configured_earlier(runs, run, position, |t| !t.starts_with('-') && t.to_ascii_lowercase().contains("no-cache-dir"))
+    by_pip
+        || configured_earlier(runs, run, position, |t| {
+            !t.starts_with('-') && t.to_ascii_lowercase().contains("no-cache-dir")
+        })
 }

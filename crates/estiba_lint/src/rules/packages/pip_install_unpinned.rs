@@ -49,13 +49,21 @@ impl Check for PipInstallUnpinned {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
         for run in runs(cx) {
             for call in run.calls(Tool::Pip).filter(|c| c.is(&["install"])) {
-                if call.has(&["-c", "--constraint"]) || call.env("PIP_CONSTRAINT", &|n| run.var(n)).is_some() {
+                if call.has(&["-c", "--constraint"])
+                    || call.env("PIP_CONSTRAINT", &|n| run.var(n)).is_some()
+                {
                     continue;
                 }
                 for package in call.operands_from(1).filter(|a| !a.unresolved) {
                     let message = match pins::pip(&package.text) {
-                        Pin::Unpinned => format!("{} is installed without a version specifier", package.describe()),
-                        Pin::Moving => format!("{} installs from a repository without a fixed `@ref`", package.describe()),
+                        Pin::Unpinned => format!(
+                            "{} is installed without a version specifier",
+                            package.describe()
+                        ),
+                        Pin::Moving => format!(
+                            "{} installs from a repository without a fixed `@ref`",
+                            package.describe()
+                        ),
                         _ => continue,
                     };
                     out.report(run.word_range(package.word), message);

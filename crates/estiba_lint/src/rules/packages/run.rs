@@ -5,6 +5,11 @@
 //! `ONBUILD RUN` triggers are included: they run in every image built from this one,
 //! so what they install and leave behind ships there.
 
+use std::any::TypeId;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use estiba_diagnostics::{Applicability, Edit, Fix};
 use estiba_dockerfile::expand::Lookup as _;
 use estiba_dockerfile::{Instruction, InstructionKind, Keyword, TextRange};
@@ -14,6 +19,9 @@ use super::cleanup::{self, CachePath};
 use super::manager::{self, Invocation, Tool};
 use crate::checker::{Checker, RunScript};
 
+/// Looks up the `ARG`/`ENV` value of a name for one instruction.
+type Variables<'c> = Box<dyn Fn(&str) -> Option<String> + 'c>;
+
 /// One `RUN` (or `ONBUILD RUN`) with a POSIX shell script.
 pub(crate) struct Run<'c> {
     /// Index of the instruction in the file.
@@ -22,7 +30,7 @@ pub(crate) struct Run<'c> {
     pub(crate) instruction: &'c Instruction,
     pub(crate) script: &'c RunScript,
     /// Every command that runs, in order.
-    pub(crate) commands: Vec<CommandRef<'c>>,
+    pub(crate) commands: &'c [CommandRef<'c>],
     /// The package-manager calls among `commands`.
     pub(crate) invocations: Vec<Invocation<'c>>,
     /// The instruction's stage is the final stage or one it is built on, so files it
@@ -37,17 +45,55 @@ pub(crate) struct Run<'c> {
     pub(crate) base_image: Option<String>,
     source: &'c str,
     mounts: Vec<String>,
-    vars: Box<dyn Fn(&str) -> Option<String> + 'c>,
+    vars: Variables<'c>,
+}
+
+/// The runs of a file in order, with memoised answers to "did an earlier run configure
+/// this?" so that a file of many thousand `RUN`s is not checked in quadratic time.
+pub(crate) struct Runs<'c> {
+    list: Vec<Run<'c>>,
+    /// Per predicate (by its closure type): for each stage, the lowest instruction index
+    /// of a non-trigger run in it that writes a word satisfying the predicate outside any
+    /// package-manager call.
+    first_writers: RefCell<HashMap<TypeId, Rc<HashMap<usize, usize>>>>,
+}
+
+impl<'c> std::ops::Deref for Runs<'c> {
+    type Target = [Run<'c>];
+
+    fn deref(&self) -> &[Run<'c>] {
+        &self.list
+    }
+}
+
+impl<'c> IntoIterator for Runs<'c> {
+    type Item = Run<'c>;
+    type IntoIter = std::vec::IntoIter<Run<'c>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.into_iter()
+    }
+}
+
+impl<'r, 'c> IntoIterator for &'r Runs<'c> {
+    type Item = &'r Run<'c>;
+    type IntoIter = std::slice::Iter<'r, Run<'c>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.iter()
+    }
 }
 
 /// Every `RUN` and `ONBUILD RUN` whose script is analysed as POSIX shell (exec form and
 /// PowerShell/cmd scripts are not), in file order.
-pub(crate) fn runs<'c>(cx: &'c Checker<'_>) -> Vec<Run<'c>> {
+pub(crate) fn runs<'c>(cx: &'c Checker<'_>) -> Runs<'c> {
     let shipping = shipping_stages(cx);
     let mut out = Vec::new();
     for (index, instruction) in cx.instructions() {
         let (trigger, onbuild) = match &instruction.kind {
-            InstructionKind::Onbuild(Some(inner)) if inner.keyword == Keyword::Run => (&**inner, true),
+            InstructionKind::Onbuild(Some(inner)) if inner.keyword == Keyword::Run => {
+                (&**inner, true)
+            }
             _ if instruction.keyword == Keyword::Run => (instruction, false),
             _ => continue,
         };
@@ -55,8 +101,8 @@ pub(crate) fn runs<'c>(cx: &'c Checker<'_>) -> Vec<Run<'c>> {
             continue;
         };
         let lookup = move |name: &str| variable(cx, index, name);
-        let commands: Vec<CommandRef<'c>> = script.script.commands().collect();
-        let invocations = manager::invocations(&commands, &lookup);
+        let commands = cx.run_commands(index).unwrap_or_default();
+        let invocations = manager::invocations(commands, &lookup);
         let stage = stage_of(cx, index);
         let ships = onbuild || stage.is_none_or(|s| shipping.get(s).copied().unwrap_or(true));
         let lineage = lineage(cx, stage);
@@ -80,7 +126,10 @@ pub(crate) fn runs<'c>(cx: &'c Checker<'_>) -> Vec<Run<'c>> {
             vars: Box::new(lookup),
         });
     }
-    out
+    Runs {
+        list: out,
+        first_writers: RefCell::default(),
+    }
 }
 
 impl<'c> Run<'c> {
@@ -90,12 +139,19 @@ impl<'c> Run<'c> {
     }
 
     /// The calls of `tool` that run after the command at `position`.
-    pub(crate) fn calls_after(&self, tool: Tool, position: usize) -> impl Iterator<Item = &Invocation<'c>> + '_ {
+    pub(crate) fn calls_after(
+        &self,
+        tool: Tool,
+        position: usize,
+    ) -> impl Iterator<Item = &Invocation<'c>> + '_ {
         self.calls(tool).filter(move |i| i.position > position)
     }
 
     /// The commands that run after the command at `position`.
-    pub(crate) fn commands_after(&self, position: usize) -> impl Iterator<Item = &CommandRef<'c>> + '_ {
+    pub(crate) fn commands_after(
+        &self,
+        position: usize,
+    ) -> impl Iterator<Item = &CommandRef<'c>> + '_ {
         self.commands.iter().skip(position + 1)
     }
 
@@ -106,7 +162,10 @@ impl<'c> Run<'c> {
 
     /// The file range of the program name through the end of the call.
     pub(crate) fn call_range(&self, call: &Invocation<'_>) -> TextRange {
-        let start = call.command.name_word().map_or(call.command.range().start, |w| w.range.start);
+        let start = call
+            .command
+            .name_word()
+            .map_or(call.command.range().start, |w| w.range.start);
         let end = call.command.range().end;
         self.file_range(estiba_shell::TextRange::new(start, end.max(start)))
     }
@@ -132,7 +191,13 @@ impl<'c> Run<'c> {
     }
 
     /// A one-edit fix inserting ` text` after `word`.
-    pub(crate) fn insert_fix(&self, word: &Word, text: &str, message: &str, applicability: Applicability) -> Option<Fix> {
+    pub(crate) fn insert_fix(
+        &self,
+        word: &Word,
+        text: &str,
+        message: &str,
+        applicability: Applicability,
+    ) -> Option<Fix> {
         let edit = self.insert_after(word, text)?;
         Some(Fix {
             message: message.to_owned(),
@@ -150,7 +215,12 @@ impl<'c> Run<'c> {
     }
 
     /// Whether a command after `position` deletes one of `paths` (`rm -rf …`, `find … -delete`).
-    pub(crate) fn removed_after(&self, position: usize, paths: &[CachePath<'_>], dir_queries: &[&str]) -> bool {
+    pub(crate) fn removed_after(
+        &self,
+        position: usize,
+        paths: &[CachePath<'_>],
+        dir_queries: &[&str],
+    ) -> bool {
         let lookup = |name: &str| self.var(name);
         self.commands_after(position)
             .any(|c| cleanup::removes(c, paths, dir_queries, &lookup))
@@ -164,24 +234,92 @@ impl<'c> Run<'c> {
 
 /// `stage` and the stages it is built on, nearest first.
 fn lineage(cx: &Checker<'_>, stage: Option<usize>) -> Vec<usize> {
-    let stages = cx.semantic.stages();
     let mut out = Vec::new();
-    let mut current = stage;
-    while let Some(s) = current {
-        if out.len() > stages.len() || out.contains(&s) {
-            break;
+    let mut pending: Vec<usize> = stage.into_iter().collect();
+    while let Some(s) = pending.pop() {
+        if out.contains(&s) {
+            continue;
         }
         out.push(s);
-        current = stages.get(s).and_then(|st| st.base_stage).filter(|&b| b < s);
+        pending.extend(bases(cx, s));
     }
     out
 }
 
+/// The earlier stages stage `s` may be built on: the one its `FROM` names, or, when the
+/// name depends on a variable with no value here (`FROM base-$TARGETARCH`), every stage
+/// whose name fits the pattern.
+fn bases(cx: &Checker<'_>, s: usize) -> Vec<usize> {
+    let stages = cx.semantic.stages();
+    let Some(stage) = stages.get(s) else {
+        return Vec::new();
+    };
+    if let Some(b) = stage.base_stage {
+        return if b < s { vec![b] } else { Vec::new() };
+    }
+    if stage.base.is_fully_resolved() || !stage.base.raw.contains('$') {
+        return Vec::new();
+    }
+    let pattern = variable_pattern(&stage.base.raw.to_ascii_lowercase());
+    stages
+        .iter()
+        .take(s)
+        .filter(|st| st.name.as_deref().is_some_and(|n| glob_match(&pattern, n)))
+        .map(|st| st.index)
+        .collect()
+}
+
+/// The text with every `$NAME` / `${…}` replaced by `*`.
+fn variable_pattern(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '$' {
+            out.push(c);
+            continue;
+        }
+        out.push('*');
+        if chars.peek() == Some(&'{') {
+            for c in chars.by_ref() {
+                if c == '}' {
+                    break;
+                }
+            }
+        } else {
+            while chars
+                .peek()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || *c == '_')
+            {
+                chars.next();
+            }
+        }
+    }
+    out
+}
+
+/// `*` matches any run of characters; everything else matches itself.
+fn glob_match(pattern: &str, text: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == text,
+        Some((head, rest)) => {
+            let Some(tail) = text.strip_prefix(head) else {
+                return false;
+            };
+            (0..=tail.len()).any(|k| tail.is_char_boundary(k) && glob_match(rest, &tail[k..]))
+        }
+    }
+}
+
 /// The runs before `run` in its own stage and in the stages it is built on: what they
 /// configured (an apt or yum configuration file, say) is in effect for `run`.
-pub(crate) fn earlier<'r, 'c>(runs: &'r [Run<'c>], run: &'r Run<'c>) -> impl Iterator<Item = &'r Run<'c>> + 'r {
+pub(crate) fn earlier<'r, 'c>(
+    runs: &'r [Run<'c>],
+    run: &'r Run<'c>,
+) -> impl Iterator<Item = &'r Run<'c>> + 'r {
     runs.iter().filter(move |r| {
-        r.index < run.index && !r.onbuild && r.lineage.first().is_some_and(|s| run.lineage.contains(s))
+        r.index < run.index
+            && !r.onbuild
+            && r.lineage.first().is_some_and(|s| run.lineage.contains(s))
     })
 }
 
@@ -189,32 +327,59 @@ pub(crate) fn earlier<'r, 'c>(runs: &'r [Run<'c>], run: &'r Run<'c>) -> impl Ite
 /// (see [`earlier`]), has a word satisfying `pred` outside any package-manager call: the
 /// usual way a Dockerfile writes package-manager configuration is `echo '…' > /etc/…`,
 /// while an option given to one call configures only that call.
-pub(crate) fn configured_earlier(runs: &[Run<'_>], run: &Run<'_>, position: usize, pred: impl Fn(&str) -> bool) -> bool {
+///
+/// `pred` is memoised by its type, which is why it must be `'static` (a fn item or a
+/// closure that captures nothing).
+pub(crate) fn configured_earlier<F>(
+    runs: &Runs<'_>,
+    run: &Run<'_>,
+    position: usize,
+    pred: F,
+) -> bool
+where
+    F: Fn(&str) -> bool + 'static,
+{
     let writes = |r: &Run<'_>, limit: usize| {
         r.commands.iter().enumerate().take(limit).any(|(i, c)| {
-            !r.invocations.iter().any(|call| call.position == i) && c.args().iter().any(|w| pred(&w.value))
+            !r.invocations.iter().any(|call| call.position == i)
+                && c.args().iter().any(|w| pred(&w.value))
         })
     };
-    writes(run, position) || earlier(runs, run).any(|r| writes(r, usize::MAX))
+    if writes(run, position) {
+        return true;
+    }
+    let first_writers = Rc::clone(
+        runs.first_writers
+            .borrow_mut()
+            .entry(TypeId::of::<F>())
+            .or_insert_with(|| {
+                let mut first = HashMap::new();
+                for r in runs.iter().filter(|r| !r.onbuild) {
+                    if let Some(&stage) = r.lineage.first()
+                        && !first.contains_key(&stage)
+                        && writes(r, usize::MAX)
+                    {
+                        first.insert(stage, r.index);
+                    }
+                }
+                Rc::new(first)
+            }),
+    );
+    // The same test as `earlier`: a writer in one of the stages `run` is built on, before it.
+    run.lineage
+        .iter()
+        .any(|stage| first_writers.get(stage).is_some_and(|&i| i < run.index))
 }
 
 /// Indices of stages whose files end up in the final image: the last stage and every stage
-/// it is built `FROM`, transitively. `true` for all when the file has no stages.
+/// it is built `FROM`, transitively.
 fn shipping_stages(cx: &Checker<'_>) -> Vec<bool> {
-    let stages = cx.semantic.stages();
-    let mut ships = vec![false; stages.len()];
-    let mut current = stages.len().checked_sub(1);
-    // Bases are earlier stages, so the walk goes down and ends; the bound guards anyway.
-    let mut steps = 0;
-    while let Some(s) = current {
-        if steps > stages.len() || ships.get(s).copied().unwrap_or(true) {
-            break;
-        }
+    let count = cx.semantic.stages().len();
+    let mut ships = vec![false; count];
+    for s in lineage(cx, count.checked_sub(1)) {
         if let Some(flag) = ships.get_mut(s) {
             *flag = true;
         }
-        current = stages.get(s).and_then(|st| st.base_stage).filter(|&b| b < s);
-        steps += 1;
     }
     ships
 }
@@ -282,4 +447,18 @@ fn resolve_plain(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Option<
     }
     out.push_str(rest);
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stage_name_patterns() {
+        assert_eq!(variable_pattern("base-${targetarch}"), "base-*");
+        assert_eq!(variable_pattern("$a-x-$b"), "*-x-*");
+        assert!(glob_match("base-*", "base-amd64"));
+        assert!(!glob_match("base-*", "builder"));
+        assert!(glob_match("*-x-*", "a-x-b"));
+    }
 }

@@ -45,7 +45,11 @@ declare_rule! {
 impl Check for YarnCacheNotCleaned {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
         for run in runs(cx).iter().filter(|r| r.ships) {
-            if let Some(call) = run.calls(Tool::Yarn).filter(|c| installs(c)).find(|c| !kept_out(run, c)) {
+            if let Some(call) = run
+                .calls(Tool::Yarn)
+                .filter(|c| installs(c))
+                .find(|c| !kept_out(run, c))
+            {
                 out.report(
                     run.call_range(call),
                     format!("`{}` leaves the yarn cache in the layer: no `yarn cache clean` follows in this `RUN`", call.label()),
@@ -57,7 +61,8 @@ impl Check for YarnCacheNotCleaned {
 
 fn installs(call: &Invocation<'_>) -> bool {
     match call.subcommand() {
-        None => true,
+        // A bare `yarn` installs, unless it only asks for the version or help.
+        None => !call.has(&["--version", "-v", "-V", "--help", "-h"]),
         Some("install" | "add") => true,
         Some("global") => call.operand(1).is_some_and(|a| a.text == "add"),
         Some(_) => false,
@@ -75,7 +80,11 @@ fn kept_out(run: &Run<'_>, call: &Invocation<'_>) -> bool {
         None => YARN_CACHE.to_vec(),
     };
     run.mounted(&paths)
-        || run.removed_after(call.position, &paths, &["yarn cache dir"])
+        || run.removed_after(
+            call.position,
+            &paths,
+            &["yarn cache dir", "$YARN_CACHE_FOLDER"],
+        )
         || run
             .calls_after(Tool::Yarn, call.position)
             .any(|c| c.is(&["cache"]) && c.operand(1).is_some_and(|a| a.text == "clean"))

@@ -56,11 +56,18 @@ declare_rule! {
 
 impl Check for ZypperCacheNotCleaned {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
-        for run in runs(cx).iter().filter(|r| r.ships && !r.mounted(ZYPPER_CACHE)) {
-            let uncleaned = run.calls(Tool::Zypper).filter(|c| c.is(DOWNLOADING)).find(|c| {
-                !run.calls_after(Tool::Zypper, c.position).any(|k| k.is(&["clean", "cc"]))
-                    && !run.removed_after(c.position, ZYPPER_CACHE, &[])
-            });
+        for run in runs(cx)
+            .iter()
+            .filter(|r| r.ships && !r.mounted(ZYPPER_CACHE))
+        {
+            let uncleaned = run
+                .calls(Tool::Zypper)
+                .filter(|c| c.is(DOWNLOADING))
+                .find(|c| {
+                    !run.calls_after(Tool::Zypper, c.position)
+                        .any(|k| k.is(&["clean", "cc"]))
+                        && !run.removed_after(c.position, ZYPPER_CACHE, &[])
+                });
             if let Some(call) = uncleaned {
                 out.report(
                     run.call_range(call),

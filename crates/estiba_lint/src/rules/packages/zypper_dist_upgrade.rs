@@ -40,7 +40,10 @@ declare_rule! {
 impl Check for ZypperDistUpgrade {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
         for run in runs(cx) {
-            for call in run.calls(Tool::Zypper).filter(|c| c.is(&["dist-upgrade", "dup"])) {
+            for call in run
+                .calls(Tool::Zypper)
+                .filter(|c| c.is(&["dist-upgrade", "dup"]))
+            {
                 out.report(
                     run.call_range(call),
                     "`zypper dist-upgrade` changes packages to whatever the repositories hold at build time",

@@ -69,10 +69,18 @@ impl Check for ZypperWithoutNonInteractive {
                 }
                 let finding = out.report(
                     run.call_range(call),
-                    format!("`{}` without `--non-interactive` waits for an answer no build can give", call.label()),
+                    format!(
+                        "`{}` without `--non-interactive` waits for an answer no build can give",
+                        call.label()
+                    ),
                 );
                 if !call.program.has_expansion {
-                    finding.fix = run.insert_fix(call.program, "-n", "add `-n` (`--non-interactive`)", Applicability::Safe);
+                    finding.fix = run.insert_fix(
+                        call.program,
+                        "-n",
+                        "add `-n` (`--non-interactive`)",
+                        Applicability::Safe,
+                    );
                 }
             }
         }

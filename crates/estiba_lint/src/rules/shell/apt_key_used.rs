@@ -48,7 +48,9 @@ impl Check for AptKeyUsed {
                     continue;
                 }
                 let split = cmd.split_args(&["--keyring"]);
-                let Some(sub) = split.positionals.first() else { continue };
+                let Some(sub) = split.positionals.first() else {
+                    continue;
+                };
                 if !matches!(sub.value, "add" | "adv") {
                     continue;
                 }

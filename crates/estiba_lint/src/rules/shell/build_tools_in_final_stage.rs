@@ -1,4 +1,6 @@
-use super::helpers::{Manager, Package, installed_packages, removes_packages, shell_runs, shipped_stages, ships};
+use super::helpers::{
+    Manager, Package, installed_packages, removes_packages, shell_runs, shipped_stages, ships,
+};
 use crate::checker::{Checker, Sink};
 use crate::rule::{Check, declare_rule};
 
@@ -73,20 +75,33 @@ impl Check for BuildToolsInFinalStage {
                 if removed_later {
                     continue;
                 }
-                tools.extend(packages.into_iter().filter(|p| is_build_tool(manager, &p.name)));
+                tools.extend(
+                    packages
+                        .into_iter()
+                        .filter(|p| is_build_tool(manager, &p.name)),
+                );
             }
             let Some(first) = tools.first() else { continue };
-            let mut names: Vec<&str> = tools.iter().map(|p| p.name.as_str()).collect();
-            names.dedup();
+            let mut names: Vec<&str> = Vec::new();
+            for tool in &tools {
+                if !names.contains(&tool.name.as_str()) {
+                    names.push(&tool.name);
+                }
+            }
             let list = names
                 .iter()
                 .map(|n| format!("`{n}`"))
                 .collect::<Vec<_>>()
                 .join(", ");
+            let what = if names.len() == 1 {
+                "build tool"
+            } else {
+                "build tools"
+            };
             let verb = if names.len() == 1 { "is" } else { "are" };
             out.report(
                 run.file_range(first.range),
-                format!("build tools {list} {verb} installed in a stage that ships; build in a separate stage"),
+                format!("{what} {list} {verb} installed in a stage that ships; build in a separate stage"),
             );
         }
     }
@@ -94,15 +109,25 @@ impl Check for BuildToolsInFinalStage {
 
 fn is_build_tool(manager: Manager, name: &str) -> bool {
     let exact = [
-        "gcc", "g++", "clang", "gfortran", "make", "cmake", "ninja-build", "meson", "autoconf", "automake",
+        "gcc",
+        "g++",
+        "clang",
+        "gfortran",
+        "make",
+        "cmake",
+        "ninja-build",
+        "meson",
+        "autoconf",
+        "automake",
         "libtool",
     ];
     if exact.contains(&name) {
         return true;
     }
-    let versioned = ["gcc-", "g++-", "clang-", "gfortran-"]
-        .iter()
-        .any(|p| name.strip_prefix(p).is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit())));
+    let versioned = ["gcc-", "g++-", "clang-", "gfortran-"].iter().any(|p| {
+        name.strip_prefix(p)
+            .is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+    });
     if versioned {
         return true;
     }
@@ -110,7 +135,10 @@ fn is_build_tool(manager: Manager, name: &str) -> bool {
         Manager::Apt => name == "build-essential",
         Manager::Apk => matches!(name, "build-base" | "alpine-sdk"),
         Manager::Rpm | Manager::Zypper => {
-            matches!(name, "gcc-c++" | "@development-tools" | "Development Tools" | "@Development Tools")
+            matches!(
+                name,
+                "gcc-c++" | "@development-tools" | "Development Tools" | "@Development Tools"
+            )
         }
         Manager::Pacman => name == "base-devel",
     }

@@ -13,8 +13,9 @@ declare_rule! {
     /// judged.
     ///
     /// Not reported: modes with the sticky bit (`1777`, `+t`), the standard for shared
-    /// directories such as `/tmp`, where users cannot delete each other's files; and builder
-    /// stages, which do not ship (though `COPY --from` keeps the modes of what it copies).
+    /// directories such as `/tmp`, where users cannot delete each other's files; scratch
+    /// files the same `RUN` removes again (`rm -rf "$tempDir"`); and builder stages, which
+    /// do not ship (though `COPY --from` keeps the modes of what it copies).
     ///
     /// ## Why is this bad?
     /// Any process in the container, whatever user it runs as, can then change the
@@ -59,11 +60,17 @@ impl Check for ChmodWorldWritable {
             }
         }
         for (index, instruction) in cx.instructions() {
-            if !matches!(instruction.keyword, Keyword::Copy | Keyword::Add) || !ships(cx, &shipped, index) {
+            if !matches!(instruction.keyword, Keyword::Copy | Keyword::Add)
+                || !ships(cx, &shipped, index)
+            {
                 continue;
             }
-            let Some(flag) = instruction.flag("chmod") else { continue };
-            let Some(raw) = flag.value.as_deref() else { continue };
+            let Some(flag) = instruction.flag("chmod") else {
+                continue;
+            };
+            let Some(raw) = flag.value.as_deref() else {
+                continue;
+            };
             let word = estiba_dockerfile::Word {
                 value: raw.to_owned(),
                 range: flag.value_range.unwrap_or(flag.range),
@@ -84,7 +91,8 @@ impl Check for ChmodWorldWritable {
 }
 
 fn check_run(cx: &Checker<'_>, run: &ShellRun<'_>, out: &mut Sink<'_>) {
-    for cmd in run.commands() {
+    let commands = run.commands();
+    for cmd in &commands {
         let Some(name) = cmd.name() else { continue };
         let args = cmd.args();
         let (mode_index, targets, written) = match name {
@@ -101,20 +109,36 @@ fn check_run(cx: &Checker<'_>, run: &ShellRun<'_>, out: &mut Sink<'_>) {
             }
             "mkdir" | "install" => {
                 let split = cmd.split_args(MODE_TAKES_VALUE);
-                let Some(i) = split.value_index(&["-m", "--mode"]) else { continue };
+                let Some(i) = split.value_index(&["-m", "--mode"]) else {
+                    continue;
+                };
                 // `-m777` and `--mode=777` carry the value inside the option word.
                 let attached = split.value(&["-m", "--mode"]).map(str::to_owned);
                 (i, &[][..], attached)
             }
             _ => continue,
         };
-        let Some(word) = args.get(mode_index) else { continue };
+        let Some(word) = args.get(mode_index) else {
+            continue;
+        };
         let raw = match written {
             Some(value) if value != word.value => (!word.has_expansion).then_some(value),
-            _ => run.resolve(cx, &cmd, word),
+            _ => run.resolve(cx, cmd, word),
         };
         let Some(mode) = raw else { continue };
         if !world_writable(&mode) {
+            continue;
+        }
+        // A scratch directory the same RUN deletes again does not ship.
+        let removed_later = !targets.is_empty()
+            && targets.iter().all(|t| {
+                commands.iter().any(|c| {
+                    c.range().start > cmd.range().end
+                        && c.name() == Some("rm")
+                        && c.args().iter().any(|a| a.raw == t.raw)
+                })
+            });
+        if removed_later {
             continue;
         }
         let what = match targets.first() {
@@ -132,14 +156,27 @@ fn check_run(cx: &Checker<'_>, run: &ShellRun<'_>, out: &mut Sink<'_>) {
 
 /// Options of `mkdir` and `install` that take a value.
 const MODE_TAKES_VALUE: &[&str] = &[
-    "-m", "--mode", "-o", "--owner", "-g", "--group", "-t", "--target-directory", "-S", "--suffix", "-Z", "--context",
+    "-m",
+    "--mode",
+    "-o",
+    "--owner",
+    "-g",
+    "--group",
+    "-t",
+    "--target-directory",
+    "-S",
+    "--suffix",
+    "-Z",
+    "--context",
 ];
 
 fn is_chmod_option(arg: &str) -> bool {
     arg.starts_with("--")
         || (arg.starts_with('-')
             && arg.len() > 1
-            && arg[1..].chars().all(|c| matches!(c, 'R' | 'v' | 'c' | 'f' | 'h' | 'H' | 'L' | 'P')))
+            && arg[1..]
+                .chars()
+                .all(|c| matches!(c, 'R' | 'v' | 'c' | 'f' | 'h' | 'H' | 'L' | 'P')))
 }
 
 /// Whether a mode (octal or symbolic) gives write permission to others without the sticky
@@ -185,10 +222,15 @@ mod tests {
 
     #[test]
     fn modes() {
-        for mode in ["777", "0777", "666", "o+w", "a+w", "ugo+rwx", "a=rwx", "go+w", "u+x,o+w", "2777"] {
+        for mode in [
+            "777", "0777", "666", "o+w", "a+w", "ugo+rwx", "a=rwx", "go+w", "u+x,o+w", "2777",
+        ] {
             assert!(world_writable(mode), "{mode}");
         }
-        for mode in ["755", "0644", "1777", "+w", "a-w", "o-w", "u+w", "g+w", "a+rwxt", "775", "/app", "${M}"] {
+        for mode in [
+            "755", "0644", "1777", "+w", "a-w", "o-w", "u+w", "g+w", "a+rwxt", "775", "/app",
+            "${M}",
+        ] {
             assert!(!world_writable(mode), "{mode}");
         }
     }

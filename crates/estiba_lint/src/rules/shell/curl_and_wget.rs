@@ -42,11 +42,15 @@ declare_rule! {
     }
 }
 
+/// A stage (`None` before any `FROM`) and whether the `RUN`s are `ONBUILD` triggers.
+type Group = (Option<usize>, bool);
+
+/// The first line each tool is used on, and whether the pair was already reported.
+type Seen = (HashMap<&'static str, u32>, bool);
+
 impl Check for CurlAndWget {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
-        // Per (stage, trigger or not): the first line each tool is used on, and whether the
-        // pair was already reported.
-        let mut groups: HashMap<(Option<usize>, bool), (HashMap<&'static str, u32>, bool)> = HashMap::new();
+        let mut groups: HashMap<Group, Seen> = HashMap::new();
         for run in shell_runs(cx) {
             let key = (cx.semantic.stage_of(run.index), run.onbuild);
             for cmd in run.commands() {

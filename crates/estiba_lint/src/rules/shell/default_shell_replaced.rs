@@ -75,13 +75,20 @@ fn replaces_sh(cx: &Checker<'_>, run: &ShellRun<'_>, cmd: &CommandRef<'_>) -> Op
     match name {
         "ln" => {
             let split = cmd.split_args(LN_TAKES_VALUE);
-            let operands: Vec<String> = split.positionals.iter().map(|p| value(p.index)).collect::<Option<_>>()?;
+            let operands: Vec<String> = split
+                .positionals
+                .iter()
+                .map(|p| value(p.index))
+                .collect::<Option<_>>()?;
             let replaced = match split.value_index(&["-t", "--target-directory"]) {
                 // `ln -st DIR TARGET…`: each link is DIR/basename(TARGET).
-                Some(dir) => is_bin_dir(&value(dir)?) && operands.iter().any(|t| basename(t) == "sh"),
+                Some(dir) => {
+                    is_bin_dir(&value(dir)?) && operands.iter().any(|t| basename(t) == "sh")
+                }
                 None => match operands.as_slice() {
                     [.., target, link] => {
-                        is_sh(link) || (is_bin_dir(link) && basename(target) == "sh" && !is_sh(target))
+                        is_sh(link)
+                            || (is_bin_dir(link) && basename(target) == "sh" && !is_sh(target))
                     }
                     _ => false,
                 },
@@ -95,7 +102,11 @@ fn replaces_sh(cx: &Checker<'_>, run: &ShellRun<'_>, cmd: &CommandRef<'_>) -> Op
             is_sh(&link).then(|| "`/bin/sh` is switched with `update-alternatives`; use `SHELL` to choose the shell for `RUN`".to_owned())
         }
         "echo" | "printf" => {
-            let text = args.iter().map(|w| w.value.as_str()).collect::<Vec<_>>().join(" ");
+            let text = args
+                .iter()
+                .map(|w| w.value.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
             let compact: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
             compact
                 .contains("dash/sh boolean false")

@@ -107,7 +107,12 @@ impl ShellRun<'_> {
     /// Resolves `word` as the shell would at `cmd`: script variables first, then the
     /// `ARG`/`ENV` values in scope. A trigger runs in another build whose values are not
     /// known, so there only script variables count.
-    pub(super) fn resolve(&self, cx: &Checker<'_>, cmd: &CommandRef<'_>, word: &Word) -> Option<String> {
+    pub(super) fn resolve(
+        &self,
+        cx: &Checker<'_>,
+        cmd: &CommandRef<'_>,
+        word: &Word,
+    ) -> Option<String> {
         let resolved = if self.onbuild {
             cmd.resolve(word, &|_| None)
         } else {
@@ -121,64 +126,77 @@ impl ShellRun<'_> {
 /// Every `RUN` of the file that runs a POSIX shell script or an argv: shell form and heredoc
 /// scripts from the checker, exec form, and `ONBUILD RUN` triggers.
 pub(super) fn shell_runs<'c>(cx: &'c Checker<'_>) -> Vec<ShellRun<'c>> {
-    let mut runs = Vec::new();
+    let windows_stages = windows_stages(cx);
+    let windows = |index: usize| {
+        cx.semantic
+            .stage_of(index)
+            .and_then(|s| windows_stages.get(s).copied())
+            .unwrap_or(false)
+    };
+    let mut runs: Vec<ShellRun<'c>> = cx
+        .run_scripts()
+        // cmd.exe runs shell-form RUN on Windows images; only argv can be judged there.
+        .filter(|(index, _, _)| !windows(*index))
+        .map(|(index, instruction, run)| ShellRun {
+            index,
+            instruction,
+            onbuild: false,
+            exec: false,
+            shell_pipefail: run.shell_pipefail,
+            source: Source::Checker(run),
+        })
+        .collect();
+    runs.extend(
+        cx.exec_runs()
+            .map(|(index, instruction, args)| exec_run(index, instruction, args, false)),
+    );
     for (index, instruction) in cx.instructions() {
-        match instruction.keyword {
-            Keyword::Run => {
-                if let Some(run) = cx.run_script(index) {
-                    runs.push(ShellRun {
-                        index,
-                        instruction,
-                        onbuild: false,
-                        exec: false,
-                        shell_pipefail: run.shell_pipefail,
-                        source: Source::Checker(run),
-                    });
-                } else if let Some(CommandLine::Exec { args, .. }) = instruction.command() {
-                    runs.push(exec_run(index, instruction, args, false));
-                }
-            }
-            Keyword::Onbuild => {
-                let Some(trigger) = instruction.onbuild_trigger() else {
-                    continue;
-                };
-                if trigger.keyword != Keyword::Run {
-                    continue;
-                }
-                if let Some(CommandLine::Exec { args, .. }) = trigger.command() {
-                    runs.push(exec_run(index, trigger, args, true));
-                    continue;
-                }
-                let ShellKind::Posix { pipefail } = cx.shell_kind(index) else {
-                    continue;
-                };
-                let Some(text) = trigger.shell_script() else {
-                    continue;
-                };
-                if text.source == ScriptSource::Shebang && !is_posix_shebang(&text.text) {
-                    continue;
-                }
-                runs.push(ShellRun {
-                    index,
-                    instruction: trigger,
-                    onbuild: true,
-                    exec: false,
-                    shell_pipefail: *pipefail,
-                    source: Source::Text {
-                        script: estiba_shell::parse(&text.text),
-                        text,
-                    },
-                });
-            }
-            _ => {}
+        let Some(trigger) = instruction.onbuild_trigger() else {
+            continue;
+        };
+        if trigger.keyword != Keyword::Run {
+            continue;
         }
+        if let Some(CommandLine::Exec { args, .. }) = trigger.command() {
+            runs.push(exec_run(index, trigger, args, true));
+            continue;
+        }
+        let ShellKind::Posix { pipefail } = cx.shell_kind(index) else {
+            continue;
+        };
+        if windows(index) {
+            continue;
+        }
+        let Some(text) = trigger.shell_script() else {
+            continue;
+        };
+        if text.source == ScriptSource::Shebang && !is_posix_shebang(&text.text) {
+            continue;
+        }
+        runs.push(ShellRun {
+            index,
+            instruction: trigger,
+            onbuild: true,
+            exec: false,
+            shell_pipefail: *pipefail,
+            source: Source::Text {
+                script: estiba_shell::parse(&text.text),
+                text,
+            },
+        });
     }
+    // Rules that pair findings across instructions (curl and wget) need file order.
+    runs.sort_by_key(|r| r.index);
     runs
 }
 
 /// The command of a `CMD` or `ENTRYPOINT` (shell or exec form) as a script, to look at the
 /// programs the container starts.
-pub(super) fn start_command<'c>(cx: &'c Checker<'_>, index: usize, instruction: &'c Instruction) -> Option<ShellRun<'c>> {
+pub(super) fn start_command<'c>(
+    cx: &'c Checker<'_>,
+    index: usize,
+    instruction: &'c Instruction,
+) -> Option<ShellRun<'c>> {
     if !matches!(instruction.keyword, Keyword::Cmd | Keyword::Entrypoint) {
         return None;
     }
@@ -202,7 +220,12 @@ pub(super) fn start_command<'c>(cx: &'c Checker<'_>, index: usize, instruction: 
     })
 }
 
-fn exec_run<'c>(index: usize, instruction: &'c Instruction, args: &[estiba_dockerfile::Word], onbuild: bool) -> ShellRun<'c> {
+fn exec_run<'c>(
+    index: usize,
+    instruction: &'c Instruction,
+    args: &[estiba_dockerfile::Word],
+    onbuild: bool,
+) -> ShellRun<'c> {
     // Single quotes keep every byte of an argument literal, so the parsed words have exactly
     // the argv values and wrappers (`sudo`, `sh -c`) are looked through as in shell form.
     let mut text = String::new();
@@ -231,11 +254,43 @@ fn exec_run<'c>(index: usize, instruction: &'c Instruction, args: &[estiba_docke
     }
 }
 
+/// Stages built on a Windows image, where the default shell is `cmd /S /C` rather than
+/// `/bin/sh -c`. Without a `SHELL` instruction the checker assumes POSIX shell, which would
+/// analyse cmd and PowerShell lines as sh. An explicit POSIX `SHELL` on Windows is too rare
+/// to be worth telling apart.
+fn windows_stages(cx: &Checker<'_>) -> Vec<bool> {
+    let stages = cx.semantic.stages();
+    stages
+        .iter()
+        .map(|stage| {
+            let mut current = stage;
+            // Base stages are strictly earlier, so this ends; the bound guards bad input.
+            for _ in 0..stages.len() {
+                match current.base_stage.and_then(|b| stages.get(b)) {
+                    Some(base) if base.index < current.index => current = base,
+                    _ => break,
+                }
+            }
+            let image = current.base.value.to_ascii_lowercase();
+            [
+                "mcr.microsoft.com/windows",
+                "nanoserver",
+                "servercore",
+                "windows/server",
+            ]
+            .iter()
+            .any(|m| image.contains(m))
+        })
+        .collect()
+}
+
 fn is_posix_shebang(text: &str) -> bool {
     let first = text.lines().next().unwrap_or("");
-    ["/sh", "/bash", "/dash", "/ash", "/zsh", "env sh", "env bash"]
-        .iter()
-        .any(|s| first.contains(s))
+    [
+        "/sh", "/bash", "/dash", "/ash", "/zsh", "env sh", "env bash",
+    ]
+    .iter()
+    .any(|s| first.contains(s))
 }
 
 /// Which stages end up in the image that is built by default: the last stage and the
@@ -247,7 +302,9 @@ pub(super) fn shipped_stages(cx: &Checker<'_>) -> Vec<bool> {
     // Base stages are strictly earlier, so the walk ends; the bound is for malformed input.
     let mut steps = 0;
     while let Some(index) = current {
-        let Some(slot) = shipped.get_mut(index) else { break };
+        let Some(slot) = shipped.get_mut(index) else {
+            break;
+        };
         if *slot || steps > stages.len() {
             break;
         }
@@ -319,13 +376,23 @@ pub(super) struct Package {
 /// The packages an install command (`apt-get install`, `apk add`, `dnf install`, …) installs;
 /// `None` when `cmd` installs nothing. Packages whose name depends on unknown values are left
 /// out.
-pub(super) fn installed_packages(cx: &Checker<'_>, run: &ShellRun<'_>, cmd: &CommandRef<'_>) -> Option<(Manager, Vec<Package>)> {
+pub(super) fn installed_packages(
+    cx: &Checker<'_>,
+    run: &ShellRun<'_>,
+    cmd: &CommandRef<'_>,
+) -> Option<(Manager, Vec<Package>)> {
     let name = cmd.name()?;
     let args = cmd.args();
     let (manager, operands): (Manager, Vec<usize>) = match name {
         "apt-get" | "apt" | "aptitude" => {
             let split = cmd.split_args(&[
-                "-o", "-c", "-t", "--option", "--config-file", "--target-release", "--default-release",
+                "-o",
+                "-c",
+                "-t",
+                "--option",
+                "--config-file",
+                "--target-release",
+                "--default-release",
             ]);
             let (first, rest) = split.positionals.split_first()?;
             if !matches!(first.value, "install" | "reinstall") {
@@ -335,8 +402,18 @@ pub(super) fn installed_packages(cx: &Checker<'_>, run: &ShellRun<'_>, cmd: &Com
         }
         "apk" => {
             let split = cmd.split_args(&[
-                "-X", "--repository", "-t", "--virtual", "-p", "--root", "--arch", "--cache-dir", "--keys-dir",
-                "--repositories-file", "--cache-max-age", "--timeout",
+                "-X",
+                "--repository",
+                "-t",
+                "--virtual",
+                "-p",
+                "--root",
+                "--arch",
+                "--cache-dir",
+                "--keys-dir",
+                "--repositories-file",
+                "--cache-max-age",
+                "--timeout",
             ]);
             let (first, rest) = split.positionals.split_first()?;
             if first.value != "add" {
@@ -346,9 +423,25 @@ pub(super) fn installed_packages(cx: &Checker<'_>, run: &ShellRun<'_>, cmd: &Com
         }
         "yum" | "dnf" | "microdnf" | "tdnf" | "dnf5" => {
             let split = cmd.split_args(&[
-                "-x", "--exclude", "-c", "--config", "-d", "--debuglevel", "-e", "--errorlevel", "--installroot",
-                "--releasever", "--setopt", "--enablerepo", "--disablerepo", "--repo", "--repoid", "--downloaddir",
-                "--destdir", "--forcearch", "--exclude",
+                "-x",
+                "--exclude",
+                "-c",
+                "--config",
+                "-d",
+                "--debuglevel",
+                "-e",
+                "--errorlevel",
+                "--installroot",
+                "--releasever",
+                "--setopt",
+                "--enablerepo",
+                "--disablerepo",
+                "--repo",
+                "--repoid",
+                "--downloaddir",
+                "--destdir",
+                "--forcearch",
+                "--exclude",
             ]);
             let (first, rest) = split.positionals.split_first()?;
             let rest = match first.value {
@@ -362,7 +455,17 @@ pub(super) fn installed_packages(cx: &Checker<'_>, run: &ShellRun<'_>, cmd: &Com
             (Manager::Rpm, rest.iter().map(|p| p.index).collect())
         }
         "zypper" => {
-            let split = cmd.split_args(&["-t", "--type", "-r", "--repo", "--from", "-R", "--root", "-D", "--reposd-dir"]);
+            let split = cmd.split_args(&[
+                "-t",
+                "--type",
+                "-r",
+                "--repo",
+                "--from",
+                "-R",
+                "--root",
+                "-D",
+                "--reposd-dir",
+            ]);
             let (first, rest) = split.positionals.split_first()?;
             if !matches!(first.value, "install" | "in") {
                 return None;
@@ -370,8 +473,19 @@ pub(super) fn installed_packages(cx: &Checker<'_>, run: &ShellRun<'_>, cmd: &Com
             (Manager::Zypper, rest.iter().map(|p| p.index).collect())
         }
         "pacman" => {
-            let split = cmd.split_args(&["-r", "--root", "-b", "--dbpath", "--cachedir", "--config", "--arch"]);
-            let sync = split.options.iter().any(|o| o.name == "-S" || o.name == "--sync");
+            let split = cmd.split_args(&[
+                "-r",
+                "--root",
+                "-b",
+                "--dbpath",
+                "--cachedir",
+                "--config",
+                "--arch",
+            ]);
+            let sync = split
+                .options
+                .iter()
+                .any(|o| o.name == "-S" || o.name == "--sync");
             // -Ss searches, -Si shows information, -Sc cleans: nothing is installed.
             let query = split
                 .options
@@ -380,13 +494,18 @@ pub(super) fn installed_packages(cx: &Checker<'_>, run: &ShellRun<'_>, cmd: &Com
             if !sync || query {
                 return None;
             }
-            (Manager::Pacman, split.positionals.iter().map(|p| p.index).collect())
+            (
+                Manager::Pacman,
+                split.positionals.iter().map(|p| p.index).collect(),
+            )
         }
         _ => return None,
     };
     let mut packages = Vec::new();
     for index in operands {
-        let Some(word) = args.get(index) else { continue };
+        let Some(word) = args.get(index) else {
+            continue;
+        };
         let Some(value) = run.resolve(cx, cmd, word) else {
             continue;
         };
@@ -415,7 +534,9 @@ pub(super) fn splits_fields(word: &Word) -> bool {
     word.parts.iter().any(|p| {
         matches!(
             p,
-            WordPart::Parameter(_) | WordPart::CommandSubstitution { .. } | WordPart::Arithmetic { .. }
+            WordPart::Parameter(_)
+                | WordPart::CommandSubstitution { .. }
+                | WordPart::Arithmetic { .. }
         )
     })
 }
@@ -424,20 +545,16 @@ pub(super) fn splits_fields(word: &Word) -> bool {
 /// `openssh-server.x86_64` → `openssh-server`.
 pub(super) fn package_name(manager: Manager, spec: &str) -> &str {
     match manager {
-        Manager::Apt => spec
-            .split(['=', '/', ':'])
-            .next()
-            .unwrap_or(spec),
-        Manager::Apk | Manager::Pacman => spec
-            .split(['=', '<', '>', '~'])
-            .next()
-            .unwrap_or(spec),
+        Manager::Apt => spec.split(['=', '/', ':']).next().unwrap_or(spec),
+        Manager::Apk | Manager::Pacman => spec.split(['=', '<', '>', '~']).next().unwrap_or(spec),
         Manager::Rpm | Manager::Zypper => {
             let spec = spec.split(['=', '<', '>']).next().unwrap_or(spec);
-            let spec = [".x86_64", ".aarch64", ".noarch", ".i686", ".ppc64le", ".s390x", ".armv7hl"]
-                .iter()
-                .find_map(|arch| spec.strip_suffix(arch))
-                .unwrap_or(spec);
+            let spec = [
+                ".x86_64", ".aarch64", ".noarch", ".i686", ".ppc64le", ".s390x", ".armv7hl",
+            ]
+            .iter()
+            .find_map(|arch| spec.strip_suffix(arch))
+            .unwrap_or(spec);
             // `name-version[-release]`: the version is the first `-` followed by a digit.
             let bytes = spec.as_bytes();
             let cut = (1..bytes.len()).find(|&i| bytes[i - 1] == b'-' && bytes[i].is_ascii_digit());
@@ -457,9 +574,14 @@ pub(super) fn removes_packages(cmd: &CommandRef<'_>) -> bool {
     match name {
         "apt-get" | "apt" | "aptitude" => matches!(first, Some("purge" | "remove" | "autoremove")),
         "apk" => first == Some("del"),
-        "yum" | "dnf" | "microdnf" | "tdnf" | "dnf5" => matches!(first, Some("remove" | "erase" | "autoremove")),
+        "yum" | "dnf" | "microdnf" | "tdnf" | "dnf5" => {
+            matches!(first, Some("remove" | "erase" | "autoremove"))
+        }
         "zypper" => matches!(first, Some("remove" | "rm")),
-        "pacman" => split.options.iter().any(|o| o.name == "-R" || o.name == "--remove"),
+        "pacman" => split
+            .options
+            .iter()
+            .any(|o| o.name == "-R" || o.name == "--remove"),
         _ => false,
     }
 }
@@ -471,17 +593,26 @@ mod tests {
     #[test]
     fn package_names() {
         assert_eq!(package_name(Manager::Apt, "gcc=4:12.2.0-3"), "gcc");
-        assert_eq!(package_name(Manager::Apt, "openssh-server/bookworm-backports"), "openssh-server");
+        assert_eq!(
+            package_name(Manager::Apt, "openssh-server/bookworm-backports"),
+            "openssh-server"
+        );
         assert_eq!(package_name(Manager::Apt, "gcc-12"), "gcc-12");
         assert_eq!(package_name(Manager::Apk, "openssh=9.3_p2-r0"), "openssh");
         assert_eq!(package_name(Manager::Rpm, "gcc-8.5.0-18.el8"), "gcc");
         assert_eq!(package_name(Manager::Rpm, "gcc-c++"), "gcc-c++");
-        assert_eq!(package_name(Manager::Rpm, "openssh-server.x86_64"), "openssh-server");
+        assert_eq!(
+            package_name(Manager::Rpm, "openssh-server.x86_64"),
+            "openssh-server"
+        );
     }
 
     #[test]
     fn excerpts() {
-        assert_eq!(excerpt("curl -fsSL https://x | sh", 80), "curl -fsSL https://x | sh");
+        assert_eq!(
+            excerpt("curl -fsSL https://x | sh", 80),
+            "curl -fsSL https://x | sh"
+        );
         assert_eq!(excerpt("abcdef", 3), "abc…");
         assert_eq!(excerpt("a\nb", 10), "a…");
     }

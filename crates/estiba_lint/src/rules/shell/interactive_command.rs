@@ -4,14 +4,35 @@ use crate::rule::{Check, declare_rule};
 
 /// Commands that inspect or control a running system, or need a terminal or a person.
 const COMMANDS: &[(&str, &str)] = &[
-    ("free", "shows the memory of the build container, which nothing later sees"),
-    ("ifconfig", "inspects the network of the build container, which nothing later sees"),
-    ("kill", "signals processes of the build, which all end with the `RUN` anyway"),
-    ("mount", "needs privileges a build does not have, and mounts do not persist into the image"),
-    ("ps", "lists the processes of the build container, which nothing later sees"),
-    ("service", "starts or stops a service that dies when the `RUN` ends"),
+    (
+        "free",
+        "shows the memory of the build container, which nothing later sees",
+    ),
+    (
+        "ifconfig",
+        "inspects the network of the build container, which nothing later sees",
+    ),
+    (
+        "kill",
+        "signals processes of the build, which all end with the `RUN` anyway",
+    ),
+    (
+        "mount",
+        "needs privileges a build does not have, and mounts do not persist into the image",
+    ),
+    (
+        "ps",
+        "lists the processes of the build container, which nothing later sees",
+    ),
+    (
+        "service",
+        "starts or stops a service that dies when the `RUN` ends",
+    ),
     ("shutdown", "cannot shut anything down in a build"),
-    ("ssh", "opens a remote session that needs keys and a terminal a build does not have"),
+    (
+        "ssh",
+        "opens a remote session that needs keys and a terminal a build does not have",
+    ),
     ("top", "is an interactive monitor that needs a terminal"),
     ("vim", "is an interactive editor that needs a terminal"),
 ];
@@ -57,11 +78,16 @@ impl Check for InteractiveCommand {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
         for run in shell_runs(cx) {
             for cmd in run.commands() {
-                let Some((name, _)) = applet(&cmd) else { continue };
+                let Some((name, _)) = applet(&cmd) else {
+                    continue;
+                };
                 let Some((_, why)) = COMMANDS.iter().find(|(c, _)| *c == name) else {
                     continue;
                 };
-                out.report(run.file_range(cmd.effective_range()), format!("`{name}` {why}"));
+                out.report(
+                    run.file_range(cmd.effective_range()),
+                    format!("`{name}` {why}"),
+                );
             }
         }
     }

@@ -6,6 +6,8 @@ mod apt_key_used;
 mod build_tools_in_final_stage;
 mod cd_instead_of_workdir;
 mod chmod_world_writable;
+#[cfg(test)]
+mod corpus;
 mod curl_and_wget;
 mod default_shell_replaced;
 mod helpers;
@@ -83,5 +85,35 @@ mod tests {
     fn rules(code: &str, fixture: &str) {
         let snapshot = test_rule(code, "shell", fixture);
         insta::assert_snapshot!(code, snapshot);
+    }
+
+    /// Validates that broken and unusual scripts never make a shell rule panic.
+    #[test]
+    fn odd_inputs_do_not_panic() {
+        let inputs = [
+            "FROM a\nRUN",
+            "FROM a\nRUN [\"",
+            "FROM a\nRUN []",
+            "FROM a\nRUN [\"sudo\"]",
+            "FROM a\nRUN sudo",
+            "FROM a\nRUN su -c",
+            "FROM a\nRUN curl | | sh",
+            "FROM a\nRUN chmod -- -R",
+            "FROM a\nRUN useradd -u",
+            "FROM a\nRUN ln -t",
+            "FROM a\nRUN echo \"é日本\" | sh -c 'sudo ünï'",
+            "FROM a\nRUN <<EOF\nsudo x\n",
+            "FROM a\nONBUILD RUN",
+            "FROM a\nONBUILD RUN [\"wget\"]",
+            "FROM a\nCOPY --chmod= a b",
+            "RUN sudo x",
+            "FROM a\nRUN $(curl x)\nRUN bash <(curl x)\nRUN eval \"$(wget -O- x)\"",
+            "FROM a\nRUN apt-get install $X ${Y:-openssh-server} 'gcc'\"make\"",
+        ];
+        for input in inputs {
+            for rule in super::RULES {
+                let _ = crate::test_util::lint_text(rule.meta().code, input);
+            }
+        }
     }
 }

@@ -64,10 +64,13 @@ impl Check for PipeWithoutPipefail {
                 .map_or_else(|| "the first command".to_owned(), describe);
             let more = match unsafe_pipes.len() {
                 1 => String::new(),
-                n => format!(" ({} more pipelines in this `RUN`)", n - 1),
+                2 => " (and 1 more pipeline in this `RUN`)".to_owned(),
+                n => format!(" (and {} more pipelines in this `RUN`)", n - 1),
             };
-            let hint = if run.exec {
-                "start the shell with `-o pipefail`"
+            // A shell started by the script (`bash -c`, `sh <<EOF`) does not inherit the
+            // option, so the fix goes on that shell's command line.
+            let hint = if run.exec || first.context.in_inner_script {
+                "start the shell that runs it with `-o pipefail`"
             } else {
                 "set `pipefail`"
             };
@@ -83,7 +86,10 @@ impl Check for PipeWithoutPipefail {
 /// The first command of a pipeline, as a short name for the message.
 fn describe(command: &Command) -> String {
     match command {
-        Command::Simple(c) => c.words.first().map_or_else(|| "the first command".to_owned(), |w| format!("`{}`", w.raw)),
+        Command::Simple(c) => c.words.first().map_or_else(
+            || "the first command".to_owned(),
+            |w| format!("`{}`", w.raw),
+        ),
         Command::Compound(_) | Command::Function(_) => "the first command".to_owned(),
     }
 }

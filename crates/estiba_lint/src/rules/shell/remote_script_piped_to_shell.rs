@@ -1,4 +1,4 @@
-use estiba_shell::{CommandRef, TextRange, Word, WordPart, WrapperKind};
+use estiba_shell::{CommandRef, RedirectOp, TextRange, Word, WordPart, WrapperKind};
 
 use super::helpers::{ShellRun, applet, excerpt, shell_runs};
 use crate::checker::{Checker, Sink};
@@ -6,19 +6,91 @@ use crate::rule::{Check, declare_rule};
 
 /// curl options that take a value.
 const CURL_TAKES_VALUE: &[&str] = &[
-    "-A", "-b", "-c", "-C", "-d", "-D", "-e", "-E", "-F", "-H", "-K", "-m", "-o", "-P", "-Q", "-r", "-T", "-u",
-    "-U", "-w", "-x", "-X", "-y", "-Y", "-z", "-t", "--output", "--user-agent", "--cookie", "--cookie-jar",
-    "--data", "--data-raw", "--data-binary", "--dump-header", "--header", "--max-time", "--proxy", "--request",
-    "--user", "--write-out", "--retry", "--retry-delay", "--retry-max-time", "--connect-timeout", "--cacert",
-    "--cert", "--key", "--output-dir", "--url", "--form", "--range", "--referer", "--config", "--proto",
-    "--proto-redir", "--resolve", "--interface", "--limit-rate",
+    "-A",
+    "-b",
+    "-c",
+    "-C",
+    "-d",
+    "-D",
+    "-e",
+    "-E",
+    "-F",
+    "-H",
+    "-K",
+    "-m",
+    "-o",
+    "-P",
+    "-Q",
+    "-r",
+    "-T",
+    "-u",
+    "-U",
+    "-w",
+    "-x",
+    "-X",
+    "-y",
+    "-Y",
+    "-z",
+    "-t",
+    "--output",
+    "--user-agent",
+    "--cookie",
+    "--cookie-jar",
+    "--data",
+    "--data-raw",
+    "--data-binary",
+    "--dump-header",
+    "--header",
+    "--max-time",
+    "--proxy",
+    "--request",
+    "--user",
+    "--write-out",
+    "--retry",
+    "--retry-delay",
+    "--retry-max-time",
+    "--connect-timeout",
+    "--cacert",
+    "--cert",
+    "--key",
+    "--output-dir",
+    "--url",
+    "--form",
+    "--range",
+    "--referer",
+    "--config",
+    "--proto",
+    "--proto-redir",
+    "--resolve",
+    "--interface",
+    "--limit-rate",
 ];
 
 /// wget options that take a value.
 const WGET_TAKES_VALUE: &[&str] = &[
-    "-O", "-o", "-a", "-P", "-t", "-T", "-w", "-U", "-e", "-i", "--output-document", "--output-file",
-    "--append-output", "--directory-prefix", "--tries", "--timeout", "--wait", "--user-agent", "--execute",
-    "--input-file", "--header", "--user", "--password",
+    "-O",
+    "-o",
+    "-a",
+    "-P",
+    "-t",
+    "-T",
+    "-w",
+    "-U",
+    "-e",
+    "-i",
+    "--output-document",
+    "--output-file",
+    "--append-output",
+    "--directory-prefix",
+    "--tries",
+    "--timeout",
+    "--wait",
+    "--user-agent",
+    "--execute",
+    "--input-file",
+    "--header",
+    "--user",
+    "--password",
 ];
 
 declare_rule! {
@@ -53,8 +125,9 @@ declare_rule! {
     /// FROM debian:12
     /// ARG INSTALL_SHA256=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
     /// RUN curl -fsSLo /tmp/install.sh https://example.com/install.sh \
-    ///  && echo "${INSTALL_SHA256}  /tmp/install.sh" | sha256sum -c - \
-    ///  && sh /tmp/install.sh && rm /tmp/install.sh
+    ///  && echo "${INSTALL_SHA256}  /tmp/install.sh" > /tmp/install.sh.sha256 \
+    ///  && sha256sum -c /tmp/install.sh.sha256 \
+    ///  && sh /tmp/install.sh && rm /tmp/install.sh*
     /// ```
     pub(crate) struct RemoteScriptPipedToShell {
         code: "SH108",
@@ -78,7 +151,8 @@ impl Check for RemoteScriptPipedToShell {
 
 fn check_run(run: &ShellRun<'_>, out: &mut Sink<'_>) {
     let commands = run.commands();
-    let downloads: Vec<&CommandRef<'_>> = commands.iter().filter(|c| downloads_to_stdout(c)).collect();
+    let downloads: Vec<&CommandRef<'_>> =
+        commands.iter().filter(|c| downloads_to_stdout(c)).collect();
     if downloads.is_empty() {
         return;
     }
@@ -91,28 +165,45 @@ fn check_run(run: &ShellRun<'_>, out: &mut Sink<'_>) {
                 && reads_program_from_stdin(c)
         });
         if let Some(interpreter) = interpreter {
-            let range = download.effective_range().cover(interpreter.effective_range());
+            let range = download
+                .effective_range()
+                .cover(interpreter.effective_range());
             if reported.iter().any(|r| r.contains_range(range)) {
                 continue;
             }
             reported.push(range);
-            report(run, out, range, download, interpreter_name(interpreter), "is piped into");
+            report(
+                run,
+                out,
+                range,
+                download,
+                interpreter_name(interpreter),
+                "is piped into",
+            );
         }
     }
     // Downloads whose output becomes the program text or the script file.
     for cmd in &commands {
-        let Some(word) = program_word(cmd) else { continue };
+        let Some(word) = program_word(cmd).or_else(|| stdin_word(cmd)) else {
+            continue;
+        };
         let Some(download) = downloads.iter().find(|d| {
-            substitutions(word).iter().any(|s| s.contains_range(d.range()))
+            substitutions(word)
+                .iter()
+                .any(|s| s.contains_range(d.range()))
         }) else {
             continue;
         };
-        let range = cmd.effective_range().cover(word.range);
+        // The whole command as written, wrappers (`sh -c "…"`) included.
         let range = cmd
             .wrappers()
             .first()
-            .map_or(range, |w| range.cover(w.range));
-        if reported.iter().any(|r| r.contains_range(range) || range.contains_range(*r)) {
+            .map_or_else(|| cmd.range(), |w| w.command.range)
+            .cover(word.range);
+        if reported
+            .iter()
+            .any(|r| r.contains_range(range) || range.contains_range(*r))
+        {
             continue;
         }
         reported.push(range);
@@ -135,7 +226,14 @@ fn check_run(run: &ShellRun<'_>, out: &mut Sink<'_>) {
     }
 }
 
-fn report(run: &ShellRun<'_>, out: &mut Sink<'_>, range: TextRange, download: &CommandRef<'_>, runner: String, how: &str) {
+fn report(
+    run: &ShellRun<'_>,
+    out: &mut Sink<'_>,
+    range: TextRange,
+    download: &CommandRef<'_>,
+    runner: String,
+    how: &str,
+) {
     let tool = applet(download).map_or("curl", |(n, _)| n);
     let url = download
         .args()
@@ -151,12 +249,20 @@ fn report(run: &ShellRun<'_>, out: &mut Sink<'_>, range: TextRange, download: &C
 
 /// `curl`/`wget` commands whose download goes to standard output.
 fn downloads_to_stdout(cmd: &CommandRef<'_>) -> bool {
-    let Some((name, args)) = applet(cmd) else { return false };
+    let Some((name, args)) = applet(cmd) else {
+        return false;
+    };
     let to_stdout = |v: Option<&str>| matches!(v, Some("-" | "/dev/stdout"));
     match name {
         "curl" => {
             let split = estiba_shell::split_args(args, CURL_TAKES_VALUE);
-            if split.has(&["-O", "--remote-name", "--remote-name-all", "-J", "--remote-header-name"]) {
+            if split.has(&[
+                "-O",
+                "--remote-name",
+                "--remote-name-all",
+                "-J",
+                "--remote-header-name",
+            ]) {
                 return false;
             }
             !split.has(&["-o", "--output"]) || to_stdout(split.value(&["-o", "--output"]))
@@ -170,7 +276,10 @@ fn downloads_to_stdout(cmd: &CommandRef<'_>) -> bool {
 }
 
 fn is_shell(name: &str) -> bool {
-    matches!(name, "sh" | "bash" | "dash" | "ash" | "zsh" | "ksh" | "mksh")
+    matches!(
+        name,
+        "sh" | "bash" | "dash" | "ash" | "zsh" | "ksh" | "mksh"
+    )
 }
 
 fn is_interpreter(name: &str) -> bool {
@@ -187,7 +296,9 @@ fn interpreter_name(cmd: &CommandRef<'_>) -> String {
 /// Whether `cmd` is an interpreter that reads the program it runs from standard input:
 /// `sh`, `bash -s -- args`, `python3 -`, `perl`.
 fn reads_program_from_stdin(cmd: &CommandRef<'_>) -> bool {
-    let Some((name, args)) = applet(cmd) else { return false };
+    let Some((name, args)) = applet(cmd) else {
+        return false;
+    };
     if !is_interpreter(name) {
         return false;
     }
@@ -195,13 +306,20 @@ fn reads_program_from_stdin(cmd: &CommandRef<'_>) -> bool {
     let mut i = 0;
     while let Some(arg) = args.get(i) {
         let a = arg.value.as_str();
-        if a == "-" {
+        if matches!(a, "-" | "/dev/stdin" | "/dev/fd/0" | "/proc/self/fd/0") {
             return true;
         }
         if a == "--" {
-            // After `--` a shell with `-s` passes the rest as arguments; otherwise the next
-            // word is the script file.
-            return args.get(i + 1).is_none() || (shell && args[..i].iter().any(|w| is_cluster_with(&w.value, 's')));
+            // After `--` a shell with `-s` and php pass the rest to the script read from
+            // standard input; otherwise the next word is the script file.
+            let next = args.get(i + 1).map(|w| w.value.as_str());
+            return next.is_none()
+                || name == "php"
+                || (shell && args[..i].iter().any(|w| is_cluster_with(&w.value, 's')))
+                || matches!(
+                    next,
+                    Some("-" | "/dev/stdin" | "/dev/fd/0" | "/proc/self/fd/0")
+                );
         }
         if a.starts_with("--") {
             if matches!(a, "--eval" | "--print" | "--command") {
@@ -210,7 +328,10 @@ fn reads_program_from_stdin(cmd: &CommandRef<'_>) -> bool {
             i += 1;
             continue;
         }
-        if let Some(cluster) = a.strip_prefix('-').or_else(|| a.strip_prefix('+').filter(|_| shell)) {
+        if let Some(cluster) = a
+            .strip_prefix('-')
+            .or_else(|| a.strip_prefix('+').filter(|_| shell))
+        {
             if shell {
                 if cluster.contains('c') {
                     return false;
@@ -267,6 +388,18 @@ fn program_word<'a>(cmd: &CommandRef<'a>) -> Option<&'a Word> {
     None
 }
 
+/// The word an interpreter reading its program from standard input is fed from:
+/// `bash < <(curl …)`.
+fn stdin_word<'a>(cmd: &CommandRef<'a>) -> Option<&'a Word> {
+    if !reads_program_from_stdin(cmd) {
+        return None;
+    }
+    cmd.redirects()
+        .iter()
+        .find(|r| r.op == RedirectOp::Read && matches!(r.fd, None | Some(0)))
+        .map(|r| &r.target)
+}
+
 /// The ranges of the command and process substitutions in `word`.
 fn substitutions(word: &Word) -> Vec<TextRange> {
     let mut out = Vec::new();
@@ -278,7 +411,11 @@ fn collect_substitutions(parts: &[WordPart], out: &mut Vec<TextRange>) {
     for part in parts {
         match part {
             WordPart::CommandSubstitution { range, .. } => out.push(*range),
-            WordPart::ProcessSubstitution { range, output: false, .. } => out.push(*range),
+            WordPart::ProcessSubstitution {
+                range,
+                output: false,
+                ..
+            } => out.push(*range),
             WordPart::DoubleQuoted { parts, .. } => collect_substitutions(parts, out),
             _ => {}
         }

@@ -41,7 +41,9 @@ impl Check for ShellSyntaxError {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
         for run in shell_runs(cx) {
             let errors = &run.script().errors;
-            let Some(first) = errors.first() else { continue };
+            let Some(first) = errors.first() else {
+                continue;
+            };
             let more = match errors.len() {
                 1 => String::new(),
                 n => format!(" (and {} more)", n - 1),

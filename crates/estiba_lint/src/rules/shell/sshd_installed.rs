@@ -1,6 +1,8 @@
 use estiba_shell::CommandRef;
 
-use super::helpers::{Manager, ShellRun, applet, installed_packages, shell_runs, shipped_stages, ships, start_command};
+use super::helpers::{
+    Manager, ShellRun, applet, installed_packages, shell_runs, shipped_stages, ships, start_command,
+};
 use crate::checker::{Checker, Sink};
 use crate::rule::{Check, declare_rule};
 
@@ -87,7 +89,9 @@ fn check_run(cx: &Checker<'_>, run: &ShellRun<'_>, out: &mut Sink<'_>, starts_co
             );
             continue;
         }
-        let Some((name, _)) = applet(&cmd) else { continue };
+        let Some((name, _)) = applet(&cmd) else {
+            continue;
+        };
         if matches!(name, "sshd" | "dropbear") {
             let message = if starts_container {
                 format!("the container starts the SSH server `{name}`")
@@ -101,7 +105,8 @@ fn check_run(cx: &Checker<'_>, run: &ShellRun<'_>, out: &mut Sink<'_>, starts_co
 
 fn is_ssh_server(manager: Manager, name: &str) -> bool {
     match name {
-        "openssh-server" | "openssh-server-pam" | "dropbear" | "dropbear-bin" | "dropbear-run" | "tinysshd" => true,
+        "openssh-server" | "openssh-server-pam" | "dropbear" | "dropbear-bin" | "dropbear-run"
+        | "tinysshd" => true,
         // Debian's `ssh` is a metapackage of client and server; Alpine's and Arch's
         // `openssh` include the server, while on RPM distributions it is the common files.
         "ssh" => manager == Manager::Apt,
@@ -119,7 +124,8 @@ fn enabled_service(cmd: &CommandRef<'_>) -> Option<String> {
             let at = values.iter().position(|v| *v == "enable")?;
             values.get(at + 1..)?.iter().find(|s| !s.starts_with('-'))?
         }
-        ("rc-update", ["add", service, ..]) | ("update-rc.d", [service, "enable" | "defaults", ..]) => service,
+        ("rc-update", ["add", service, ..])
+        | ("update-rc.d", [service, "enable" | "defaults", ..]) => service,
         _ => return None,
     };
     let base = service.trim_end_matches(".service");

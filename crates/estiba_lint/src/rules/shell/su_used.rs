@@ -83,7 +83,15 @@ fn su_user(args: &[estiba_shell::Word]) -> Option<&str> {
     let mut iter = args.iter().map(|w| w.value.as_str());
     while let Some(a) = iter.next() {
         match a {
-            "-s" | "--shell" | "-g" | "--group" | "-G" | "--supp-group" | "-w" | "--whitelist-environment" | "-c"
+            "-s"
+            | "--shell"
+            | "-g"
+            | "--group"
+            | "-G"
+            | "--supp-group"
+            | "-w"
+            | "--whitelist-environment"
+            | "-c"
             | "--command" => {
                 iter.next();
             }

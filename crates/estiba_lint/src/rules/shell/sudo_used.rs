@@ -8,7 +8,9 @@ use crate::rule::{Check, declare_rule};
 declare_rule! {
     /// ## What it does
     /// Checks for `sudo` (and `doas`) in `RUN` instructions: shell form, exec form, heredoc
-    /// scripts, `sh -c` strings and `ONBUILD` triggers.
+    /// scripts, `sh -c` strings and `ONBUILD` triggers. A bare `sudo` prefix comes with an
+    /// unsafe fix that removes it (the command then runs as the current `USER`, which must
+    /// be root for it to work).
     ///
     /// ## Why is this bad?
     /// `RUN` already runs as root, or as the user chosen with `USER`. As root, `sudo` adds
@@ -31,10 +33,6 @@ declare_rule! {
     /// RUN apt-get update && apt-get install -y curl
     /// USER app
     /// ```
-    ///
-    /// ## Fix
-    /// A bare `sudo` prefix can be removed (an unsafe fix: the command then runs as the
-    /// current `USER`, which must be root for it to work).
     pub(crate) struct SudoUsed {
         code: "SH101",
         name: "sudo-used",
@@ -59,13 +57,19 @@ fn check_run(cx: &Checker<'_>, run: &ShellRun<'_>, out: &mut Sink<'_>) {
     let mut seen = Vec::new();
     let script = run.script();
     for wrapper in script.wrappers() {
-        if !matches!(wrapper.kind, WrapperKind::Sudo | WrapperKind::Doas) || seen.contains(&wrapper.range.start) {
+        if !matches!(wrapper.kind, WrapperKind::Sudo | WrapperKind::Doas)
+            || seen.contains(&wrapper.range.start)
+        {
             continue;
         }
         seen.push(wrapper.range.start);
         let tool = wrapper.name();
         // The command the wrapper runs starts at the first word after the wrapper's own.
-        let next = wrapper.command.words.iter().find(|w| w.range.start >= wrapper.range.end);
+        let next = wrapper
+            .command
+            .words
+            .iter()
+            .find(|w| w.range.start >= wrapper.range.end);
         let target = next.map_or_else(String::new, |w| format!(" to run `{}`", w.value));
         let finding = out.report(
             run.file_range(wrapper.range),

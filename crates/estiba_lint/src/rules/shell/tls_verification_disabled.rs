@@ -7,8 +7,8 @@ use crate::rule::{Check, declare_rule};
 
 /// curl options that take a value, so that a value such as `-o k` is not read as `-k`.
 const CURL_TAKES_VALUE: &[&str] = &[
-    "-A", "-b", "-c", "-C", "-d", "-D", "-e", "-E", "-F", "-H", "-K", "-m", "-o", "-P", "-Q", "-r", "-T", "-u",
-    "-U", "-w", "-x", "-X", "-y", "-Y", "-z", "-t",
+    "-A", "-b", "-c", "-C", "-d", "-D", "-e", "-E", "-F", "-H", "-K", "-m", "-o", "-P", "-Q", "-r",
+    "-T", "-u", "-U", "-w", "-x", "-X", "-y", "-Y", "-z", "-t",
 ];
 
 declare_rule! {
@@ -27,6 +27,10 @@ declare_rule! {
     /// * environment that turns checks off, in `ENV`, `ARG` or the script:
     ///   `GIT_SSL_NO_VERIFY`, `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`,
     ///   `PIP_TRUSTED_HOST`, `NPM_CONFIG_STRICT_SSL=false`, `GOSUMDB=off`, `GOINSECURE`.
+    ///
+    /// Not reported: a `[trusted=yes]` source on a local `file:` repository, which holds
+    /// packages the build made itself, and `apk index --allow-untrusted`, which indexes
+    /// local packages without installing anything.
     ///
     /// ## Why is this bad?
     /// Certificates and package signatures are what tie a download to its publisher.
@@ -92,7 +96,9 @@ fn check_instructions(cx: &Checker<'_>, out: &mut Sink<'_>) {
             }
             InstructionKind::Arg(decls) => {
                 for decl in decls {
-                    let Some(default) = &decl.default else { continue };
+                    let Some(default) = &decl.default else {
+                        continue;
+                    };
                     let value = cx.semantic.expand(index, default);
                     if let Some(why) = insecure_variable(&decl.name.value, &value.value) {
                         out.report(decl.name.range, format!("`ARG {}`: {why}", decl.name.value));
@@ -111,14 +117,22 @@ fn insecure_variable(name: &str, value: &str) -> Option<&'static str> {
     match name.to_ascii_uppercase().as_str() {
         // git only checks whether the variable exists.
         "GIT_SSL_NO_VERIFY" => Some("git does not verify TLS certificates"),
-        "NODE_TLS_REJECT_UNAUTHORIZED" if value == "0" => Some("Node.js accepts any TLS certificate"),
+        "NODE_TLS_REJECT_UNAUTHORIZED" if value == "0" => {
+            Some("Node.js accepts any TLS certificate")
+        }
         "PYTHONHTTPSVERIFY" if value == "0" => Some("Python does not verify HTTPS certificates"),
-        "PIP_TRUSTED_HOST" if !value.is_empty() => Some("pip does not verify the TLS certificates of these hosts"),
+        "PIP_TRUSTED_HOST" if !value.is_empty() => {
+            Some("pip does not verify the TLS certificates of these hosts")
+        }
         "NPM_CONFIG_STRICT_SSL" | "YARN_ENABLE_STRICT_SSL" | "YARN_STRICT_SSL" if off => {
             Some("the package manager does not verify TLS certificates")
         }
-        "GOSUMDB" if value == "off" => Some("Go does not verify modules against the checksum database"),
-        "GOINSECURE" if !value.is_empty() => Some("Go fetches these modules without TLS verification"),
+        "GOSUMDB" if value == "off" => {
+            Some("Go does not verify modules against the checksum database")
+        }
+        "GOINSECURE" if !value.is_empty() => {
+            Some("Go fetches these modules without TLS verification")
+        }
         "GOFLAGS" if value.split_whitespace().any(|f| f == "-insecure") => {
             Some("Go fetches modules without TLS verification")
         }
@@ -145,7 +159,9 @@ fn check_environment(cmd: &CommandRef<'_>, found: &mut Vec<(TextRange, String)>)
         words.extend(cmd.args());
     }
     for w in words {
-        let Some((name, value)) = w.value.split_once('=') else { continue };
+        let Some((name, value)) = w.value.split_once('=') else {
+            continue;
+        };
         if let Some(why) = insecure_variable(name, value) {
             found.push((w.range, format!("`{name}`: {why}")));
         }
@@ -170,7 +186,9 @@ fn report_options(
 }
 
 fn check_command(cmd: &CommandRef<'_>, found: &mut Vec<(TextRange, String)>) {
-    let Some((name, args)) = applet(cmd) else { return };
+    let Some((name, args)) = applet(cmd) else {
+        return;
+    };
     let lowered: Vec<String> = args.iter().map(|w| w.value.to_ascii_lowercase()).collect();
     match name {
         "curl" => report_options(
@@ -190,38 +208,78 @@ fn check_command(cmd: &CommandRef<'_>, found: &mut Vec<(TextRange, String)>) {
             );
             for (w, l) in args.iter().zip(&lowered) {
                 if compact(l).contains("check_certificate=off") {
-                    found.push((w.range, "`wget` is told not to check TLS certificates".to_owned()));
+                    found.push((
+                        w.range,
+                        "`wget` is told not to check TLS certificates".to_owned(),
+                    ));
                 }
             }
         }
         "aria2c" => {
             for (w, l) in args.iter().zip(&lowered) {
                 if l == "--check-certificate=false" {
-                    found.push((w.range, "`aria2c --check-certificate=false` accepts any TLS certificate".to_owned()));
+                    found.push((
+                        w.range,
+                        "`aria2c --check-certificate=false` accepts any TLS certificate".to_owned(),
+                    ));
                 }
             }
         }
-        "apk" => report_options(
-            args,
-            &["-X", "--repository", "-t", "--virtual", "-p", "--root"],
-            &["--allow-untrusted"],
-            &|_| "`apk --allow-untrusted` installs packages without a trusted signature".to_owned(),
-            found,
-        ),
+        "apk" => {
+            let takes_value = &[
+                "-X",
+                "--repository",
+                "-t",
+                "--virtual",
+                "-p",
+                "--root",
+                "-o",
+                "--output",
+            ];
+            // `apk index --allow-untrusted` indexes local packages; it installs nothing.
+            let sub = split_args(args, takes_value)
+                .positionals
+                .first()
+                .map(|p| p.value);
+            if !matches!(sub, Some("index" | "verify" | "manifest")) {
+                report_options(
+                    args,
+                    takes_value,
+                    &["--allow-untrusted"],
+                    &|_| {
+                        "`apk --allow-untrusted` installs packages without a trusted signature"
+                            .to_owned()
+                    },
+                    found,
+                );
+            }
+        }
         "apt-get" | "apt" | "aptitude" => check_apt(args, &lowered, found),
-        "yum" | "dnf" | "microdnf" | "tdnf" | "dnf5" | "yum-config-manager" | "dnf-config-manager" => {
+        "yum" | "dnf" | "microdnf" | "tdnf" | "dnf5" | "yum-config-manager"
+        | "dnf-config-manager" => {
             for (w, l) in args.iter().zip(&lowered) {
                 if l == "--nogpgcheck" || l == "--no-gpgchecks" {
-                    found.push((w.range, format!("`{name} {l}` installs packages without checking their signatures")));
-                } else if l.starts_with("--setopt") && (disables(l, "gpgcheck") || disables(l, "sslverify")) {
-                    found.push((w.range, format!("`{name} {}` turns off signature or TLS checks", w.value)));
+                    found.push((
+                        w.range,
+                        format!("`{name} {l}` installs packages without checking their signatures"),
+                    ));
+                } else if l.starts_with("--setopt")
+                    && (disables(l, "gpgcheck") || disables(l, "sslverify"))
+                {
+                    found.push((
+                        w.range,
+                        format!("`{name} {}` turns off signature or TLS checks", w.value),
+                    ));
                 }
             }
         }
         "rpm" => {
             for (w, l) in args.iter().zip(&lowered) {
                 if matches!(l.as_str(), "--nosignature" | "--nodigest" | "--nosig") {
-                    found.push((w.range, format!("`rpm {l}` installs packages without checking them")));
+                    found.push((
+                        w.range,
+                        format!("`rpm {l}` installs packages without checking them"),
+                    ));
                 }
             }
         }
@@ -239,17 +297,28 @@ fn check_command(cmd: &CommandRef<'_>, found: &mut Vec<(TextRange, String)>) {
                 && lowered.get(at + 2).is_some_and(|v| is_false(v))
                 && let Some(w) = args.get(at + 1)
             {
-                found.push((w.range, format!("`{name} config --set ssl_verify` turns off TLS verification")));
+                found.push((
+                    w.range,
+                    format!("`{name} config --set ssl_verify` turns off TLS verification"),
+                ));
             }
         }
         "composer" => {
-            let positional: Vec<(usize, &String)> = lowered.iter().enumerate().filter(|(_, l)| !l.starts_with('-')).collect();
+            let positional: Vec<(usize, &String)> = lowered
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| !l.starts_with('-'))
+                .collect();
             if let [(_, cfg), (k, key), (_, value), ..] = positional.as_slice()
                 && *cfg == "config"
-                && ((*key == "disable-tls" && is_true(value)) || (*key == "secure-http" && is_false(value)))
+                && ((*key == "disable-tls" && is_true(value))
+                    || (*key == "secure-http" && is_false(value)))
                 && let Some(w) = args.get(*k)
             {
-                found.push((w.range, format!("`composer config {key}` allows downloads without TLS")));
+                found.push((
+                    w.range,
+                    format!("`composer config {key}` allows downloads without TLS"),
+                ));
             }
         }
         _ => {}
@@ -263,13 +332,21 @@ fn check_command(cmd: &CommandRef<'_>, found: &mut Vec<(TextRange, String)>) {
 }
 
 fn is_python_pip(name: &str, lowered: &[String]) -> bool {
-    name.starts_with("python") && lowered.first().is_some_and(|a| a == "-m") && lowered.get(1).is_some_and(|m| m.starts_with("pip"))
+    name.starts_with("python")
+        && lowered.first().is_some_and(|a| a == "-m")
+        && lowered.get(1).is_some_and(|m| m.starts_with("pip"))
 }
 
 fn check_apt(args: &[Word], lowered: &[String], found: &mut Vec<(TextRange, String)>) {
     for (i, (w, l)) in args.iter().zip(lowered).enumerate() {
-        if matches!(l.as_str(), "--allow-unauthenticated" | "--allow-insecure-repositories" | "--force-yes") {
-            found.push((w.range, format!("`{l}` lets APT install packages it cannot authenticate")));
+        if matches!(
+            l.as_str(),
+            "--allow-unauthenticated" | "--allow-insecure-repositories" | "--force-yes"
+        ) {
+            found.push((
+                w.range,
+                format!("`{l}` lets APT install packages it cannot authenticate"),
+            ));
             continue;
         }
         // `-o Name=value`, `-oName=value`, `--option=Name=value`.
@@ -280,9 +357,14 @@ fn check_apt(args: &[Word], lowered: &[String], found: &mut Vec<(TextRange, Stri
                 .or_else(|| l.strip_prefix("--option="))
                 .map(|v| (v, Some(w)))
         };
-        let Some((setting, Some(word))) = option else { continue };
-        let Some((key, value)) = setting.split_once('=') else { continue };
-        let insecure = (key.ends_with("::verify-peer") || key.ends_with("::verify-host")) && is_false(value)
+        let Some((setting, Some(word))) = option else {
+            continue;
+        };
+        let Some((key, value)) = setting.split_once('=') else {
+            continue;
+        };
+        let insecure = (key.ends_with("::verify-peer") || key.ends_with("::verify-host"))
+            && is_false(value)
             || matches!(
                 key,
                 "apt::get::allowunauthenticated"
@@ -290,7 +372,13 @@ fn check_apt(args: &[Word], lowered: &[String], found: &mut Vec<(TextRange, Stri
                     | "acquire::allowdowngradetoinsecurerepositories"
             ) && is_true(value);
         if insecure {
-            found.push((word.range, format!("`{}` turns off APT's certificate or signature checks", word.value)));
+            found.push((
+                word.range,
+                format!(
+                    "`{}` turns off APT's certificate or signature checks",
+                    word.value
+                ),
+            ));
         }
     }
 }
@@ -306,31 +394,48 @@ fn check_git(args: &[Word], lowered: &[String], found: &mut Vec<(TextRange, Stri
             && is_false(value)
         {
             let word = args.get(i + 1).unwrap_or(w);
-            found.push((word.range, "`git -c http.sslVerify=false` accepts any TLS certificate".to_owned()));
+            found.push((
+                word.range,
+                "`git -c http.sslVerify=false` accepts any TLS certificate".to_owned(),
+            ));
         }
     }
     // `git config [--global] http.sslVerify false`
-    let positional: Vec<usize> = (0..lowered.len()).filter(|&i| !lowered[i].starts_with('-')).collect();
+    let positional: Vec<usize> = (0..lowered.len())
+        .filter(|&i| !lowered[i].starts_with('-'))
+        .collect();
     if let [c, k, v, ..] = positional.as_slice()
         && lowered[*c] == "config"
         && is_ssl_verify(&lowered[*k])
         && is_false(&lowered[*v])
         && let Some(word) = args.get(*k)
     {
-        found.push((word.range, "`git config http.sslVerify false` accepts any TLS certificate".to_owned()));
+        found.push((
+            word.range,
+            "`git config http.sslVerify false` accepts any TLS certificate".to_owned(),
+        ));
     }
 }
 
 fn check_pip(args: &[Word], lowered: &[String], found: &mut Vec<(TextRange, String)>) {
     for (i, (w, l)) in args.iter().zip(lowered).enumerate() {
         if l == "--trusted-host" || l.starts_with("--trusted-host=") {
-            found.push((w.range, "`pip --trusted-host` accepts any TLS certificate from that host".to_owned()));
+            found.push((
+                w.range,
+                "`pip --trusted-host` accepts any TLS certificate from that host".to_owned(),
+            ));
         }
         if l == "set"
-            && lowered.get(i + 1).is_some_and(|k| k.ends_with(".trusted-host"))
+            && lowered
+                .get(i + 1)
+                .is_some_and(|k| k.ends_with(".trusted-host"))
             && let Some(word) = args.get(i + 1)
         {
-            found.push((word.range, "`pip config set …trusted-host` accepts any TLS certificate from that host".to_owned()));
+            found.push((
+                word.range,
+                "`pip config set …trusted-host` accepts any TLS certificate from that host"
+                    .to_owned(),
+            ));
         }
     }
 }
@@ -345,7 +450,10 @@ fn check_npm(name: &str, args: &[Word], lowered: &[String], found: &mut Vec<(Tex
             l.strip_prefix("strict-ssl=")
         };
         if key_value.is_some_and(is_false) {
-            found.push((w.range, format!("`{name}` is told not to verify TLS certificates (`strict-ssl false`)")));
+            found.push((
+                w.range,
+                format!("`{name}` is told not to verify TLS certificates (`strict-ssl false`)"),
+            ));
         }
     }
 }
@@ -374,13 +482,22 @@ fn check_written_text(cmd: &CommandRef<'_>, found: &mut Vec<(TextRange, String)>
 
 fn insecure_text(text: &str) -> Option<&'static str> {
     let lowered = text.to_ascii_lowercase();
-    if lowered.contains("deb") && compact(&lowered).contains("trusted=yes") {
-        return Some("an APT source marked `[trusted=yes]` is installed from without signature checks");
+    // A `file:` repository holds packages the build made itself.
+    if lowered.contains("deb")
+        && compact(&lowered).contains("trusted=yes")
+        && !lowered.contains("file:")
+        && !lowered.contains("copy:")
+    {
+        return Some(
+            "an APT source marked `[trusted=yes]` is installed from without signature checks",
+        );
     }
     for line in lowered.split(['\n', ';']).flat_map(|l| l.split("\\n")) {
         let line = compact(line);
         if line.starts_with("gpgcheck=") && is_false(&line["gpgcheck=".len()..]) {
-            return Some("a repository with `gpgcheck=0` is installed from without signature checks");
+            return Some(
+                "a repository with `gpgcheck=0` is installed from without signature checks",
+            );
         }
         if line.starts_with("sslverify=") && is_false(&line["sslverify=".len()..]) {
             return Some("TLS verification is turned off in a configuration file (`sslverify`)");
@@ -408,11 +525,17 @@ fn disables(setting: &str, key: &str) -> bool {
 }
 
 fn is_false(value: &str) -> bool {
-    matches!(value.trim().trim_matches(['"', '\'']), "0" | "false" | "no" | "off")
+    matches!(
+        value.trim().trim_matches(['"', '\'']),
+        "0" | "false" | "no" | "off"
+    )
 }
 
 fn is_true(value: &str) -> bool {
-    matches!(value.trim().trim_matches(['"', '\'']), "1" | "true" | "yes" | "on")
+    matches!(
+        value.trim().trim_matches(['"', '\'']),
+        "1" | "true" | "yes" | "on"
+    )
 }
 
 #[cfg(test)]
@@ -426,6 +549,7 @@ mod tests {
         assert!(insecure_text("[repo]\ngpgcheck=1\nrepo_gpgcheck=0\n").is_none());
         assert!(insecure_text("[http]\n\tsslVerify = false\n").is_some());
         assert!(insecure_text("hello").is_none());
+        assert!(insecure_text("deb [ trusted=yes ] file://$tempDir ./").is_none());
     }
 
     #[test]

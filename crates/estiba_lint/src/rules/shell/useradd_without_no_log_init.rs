@@ -9,9 +9,37 @@ const HIGH_UID: u64 = 100_000;
 
 /// `useradd` options that take a value.
 const TAKES_VALUE: &[&str] = &[
-    "-b", "--base-dir", "-c", "--comment", "-d", "--home-dir", "-e", "--expiredate", "-f", "--inactive", "-g",
-    "--gid", "-G", "--groups", "-k", "--skel", "-K", "--key", "-p", "--password", "-P", "--prefix", "-R", "--root",
-    "-s", "--shell", "-u", "--uid", "-Z", "--selinux-user", "--btrfs-subvolume-home",
+    "-b",
+    "--base-dir",
+    "-c",
+    "--comment",
+    "-d",
+    "--home-dir",
+    "-e",
+    "--expiredate",
+    "-f",
+    "--inactive",
+    "-g",
+    "--gid",
+    "-G",
+    "--groups",
+    "-k",
+    "--skel",
+    "-K",
+    "--key",
+    "-p",
+    "--password",
+    "-P",
+    "--prefix",
+    "-R",
+    "--root",
+    "-s",
+    "--shell",
+    "-u",
+    "--uid",
+    "-Z",
+    "--selinux-user",
+    "--btrfs-subvolume-home",
 ];
 
 declare_rule! {
@@ -64,9 +92,13 @@ impl Check for UseraddWithoutNoLogInit {
                 let Some(index) = args.value_index(&["-u", "--uid"]) else {
                     continue;
                 };
-                let Some(word) = cmd.args().get(index) else { continue };
+                let Some(word) = cmd.args().get(index) else {
+                    continue;
+                };
                 // The value may be attached (`-u1000001`, `--uid=1000001`).
-                let Some(value) = args.value(&["-u", "--uid"]) else { continue };
+                let Some(value) = args.value(&["-u", "--uid"]) else {
+                    continue;
+                };
                 let uid = if value == word.value {
                     run.resolve(cx, &cmd, word)
                 } else if word.has_expansion {

@@ -1,14 +1,55 @@
+use estiba_shell::WordPart;
+
 use super::helpers::{applet, shell_runs, splits_fields};
 use crate::checker::{Checker, Sink};
 use crate::rule::{Check, declare_rule};
 
 /// GNU wget options that take a value, so that a value is not mistaken for an option.
 const TAKES_VALUE: &[&str] = &[
-    "-O", "-o", "-a", "-P", "-t", "-T", "-w", "-U", "-e", "-i", "-B", "-l", "-A", "-R", "-D", "-I", "-X", "-Q",
-    "--output-document", "--output-file", "--append-output", "--directory-prefix", "--tries", "--timeout",
-    "--wait", "--user-agent", "--execute", "--input-file", "--base", "--level", "--accept", "--reject",
-    "--domains", "--include-directories", "--exclude-directories", "--quota", "--header", "--user",
-    "--password", "--post-data", "--post-file", "--ca-certificate", "--certificate", "--private-key",
+    "-O",
+    "-o",
+    "-a",
+    "-P",
+    "-t",
+    "-T",
+    "-w",
+    "-U",
+    "-e",
+    "-i",
+    "-B",
+    "-l",
+    "-A",
+    "-R",
+    "-D",
+    "-I",
+    "-X",
+    "-Q",
+    "--output-document",
+    "--output-file",
+    "--append-output",
+    "--directory-prefix",
+    "--tries",
+    "--timeout",
+    "--wait",
+    "--user-agent",
+    "--execute",
+    "--input-file",
+    "--base",
+    "--level",
+    "--accept",
+    "--reject",
+    "--domains",
+    "--include-directories",
+    "--exclude-directories",
+    "--quota",
+    "--header",
+    "--user",
+    "--password",
+    "--post-data",
+    "--post-file",
+    "--ca-certificate",
+    "--certificate",
+    "--private-key",
 ];
 
 declare_rule! {
@@ -53,11 +94,14 @@ impl Check for WgetWithoutProgress {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
         for run in shell_runs(cx) {
             for cmd in run.commands() {
-                let Some(("wget", words)) = applet(&cmd) else { continue };
-                // A variable that may expand to several words may carry the options.
+                let Some(("wget", words)) = applet(&cmd) else {
+                    continue;
+                };
+                // An unquoted variable at the start of a word may expand to options
+                // (`wget $WGET_OPTS url`); inside a URL it cannot.
                 if words
                     .iter()
-                    .any(|w| splits_fields(w) && run.resolve(cx, &cmd, w).is_none())
+                    .any(|w| starts_with_expansion(w) && run.resolve(cx, &cmd, w).is_none())
                 {
                     continue;
                 }
@@ -96,4 +140,11 @@ impl Check for WgetWithoutProgress {
             }
         }
     }
+}
+
+fn starts_with_expansion(word: &estiba_shell::Word) -> bool {
+    matches!(
+        word.parts.first(),
+        Some(WordPart::Parameter(_) | WordPart::CommandSubstitution { .. })
+    )
 }
