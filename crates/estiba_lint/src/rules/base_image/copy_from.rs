@@ -8,6 +8,7 @@ use super::stages::Model;
 /// One `COPY --from=…` at the top level of a stage (not inside `ONBUILD`, whose stage
 /// names belong to a later build).
 pub(crate) struct CopyFrom<'a> {
+    pub(crate) instruction: &'a Instruction,
     pub(crate) flag: &'a Flag,
     pub(crate) value: &'a str,
     /// The stage the `COPY` is in.
@@ -50,7 +51,12 @@ pub(crate) fn copy_froms<'a>(
         let Some(value) = flag.value.as_deref() else {
             continue;
         };
-        found.push(CopyFrom { flag, value, stage });
+        found.push(CopyFrom {
+            instruction,
+            flag,
+            value,
+            stage,
+        });
     }
     found
 }

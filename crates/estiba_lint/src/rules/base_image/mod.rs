@@ -8,6 +8,7 @@
 
 mod copy_from;
 mod copy_from_own_stage;
+mod copy_from_root;
 mod copy_from_undefined_stage;
 pub(crate) mod eol;
 mod from_arg_unresolved;
@@ -16,6 +17,7 @@ mod from_image_end_of_life;
 mod from_image_latest;
 mod from_image_untagged;
 mod from_platform_flag;
+mod from_platform_target_redundant;
 mod from_registry_untrusted;
 mod instruction_before_from;
 pub(crate) mod reference;
@@ -24,6 +26,7 @@ mod stage_name_reserved;
 pub(crate) mod stages;
 
 pub(crate) use copy_from_own_stage::CopyFromOwnStage;
+pub(crate) use copy_from_root::CopyFromRoot;
 pub(crate) use copy_from_undefined_stage::CopyFromUndefinedStage;
 pub(crate) use from_arg_unresolved::FromArgUnresolved;
 pub(crate) use from_image_digest_unpinned::FromImageDigestUnpinned;
@@ -31,6 +34,7 @@ pub(crate) use from_image_end_of_life::FromImageEndOfLife;
 pub(crate) use from_image_latest::FromImageLatest;
 pub(crate) use from_image_untagged::FromImageUntagged;
 pub(crate) use from_platform_flag::FromPlatformFlag;
+pub(crate) use from_platform_target_redundant::FromPlatformTargetRedundant;
 pub(crate) use from_registry_untrusted::FromRegistryUntrusted;
 pub(crate) use instruction_before_from::InstructionBeforeFrom;
 pub(crate) use stage_name_duplicate::StageNameDuplicate;
@@ -51,6 +55,8 @@ pub(crate) const RULES: &[&dyn Rule] = &[
     &CopyFromOwnStage,
     &InstructionBeforeFrom,
     &FromArgUnresolved,
+    &FromPlatformTargetRedundant,
+    &CopyFromRoot,
 ];
 
 #[cfg(test)]
@@ -75,6 +81,8 @@ mod tests {
     #[test_case("DF011", "DF011.Dockerfile")]
     #[test_case("DF011", "DF011_no_from.Dockerfile")]
     #[test_case("DF012", "DF012.Dockerfile")]
+    #[test_case("DF013", "DF013.Dockerfile")]
+    #[test_case("DF014", "DF014.Dockerfile")]
     fn rules(code: &str, fixture: &str) {
         let snapshot = test_rule(code, "base_image", fixture);
         let name = fixture.trim_end_matches(".Dockerfile");

@@ -3,14 +3,16 @@
 
 mod final_user;
 mod user_missing_final;
+mod user_non_numeric;
 mod user_root_final;
 
 pub(crate) use user_missing_final::UserMissingFinal;
+pub(crate) use user_non_numeric::UserNonNumeric;
 pub(crate) use user_root_final::UserRootFinal;
 
 use crate::rule::Rule;
 
-pub(crate) const RULES: &[&dyn Rule] = &[&UserRootFinal, &UserMissingFinal];
+pub(crate) const RULES: &[&dyn Rule] = &[&UserRootFinal, &UserMissingFinal, &UserNonNumeric];
 
 #[cfg(test)]
 mod tests {
@@ -29,6 +31,7 @@ mod tests {
     #[test_case("DF302", "DF302_set.Dockerfile")]
     #[test_case("DF302", "DF302_distroless.Dockerfile")]
     #[test_case("DF302", "DF302_scratch.Dockerfile")]
+    #[test_case("DF303", "DF303.Dockerfile")]
     fn rules(code: &str, fixture: &str) {
         let snapshot = test_rule(code, "user", fixture);
         let name = fixture.trim_end_matches(".Dockerfile");
