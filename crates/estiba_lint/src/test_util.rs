@@ -133,3 +133,76 @@ fn render(source: &estiba_diagnostics::SourceFile, findings: &[Finding]) -> Stri
     }
     out
 }
+
+/// A survey of rules over the real-world corpus (`testdata/dockerfiles`, or the directory
+/// in `ESTIBA_CORPUS_DIR`), read by a person when rules change: prints, per selected
+/// rule, its findings and the files it flags, and writes one
+/// `file<TAB>line<TAB>code<TAB>message<TAB>evidence` row per finding to the file named by
+/// `ESTIBA_CORPUS_OUT`, for comparing with other linters. Suppressed findings are left
+/// out: a `# hadolint ignore=` silences hadolint too, so like is compared with like.
+#[allow(clippy::print_stderr)] // the survey is meant to be read on the terminal
+pub(crate) fn corpus_survey(rules: &[&dyn crate::rule::Rule], settings: Settings) {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    let dir = std::env::var_os("ESTIBA_CORPUS_DIR").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/dockerfiles"),
+        PathBuf::from,
+    );
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("corpus directory")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            p.is_file() && name != "README.md" && name != "MANIFEST.tsv"
+        })
+        .collect();
+    paths.sort();
+    let settings = Settings {
+        select: rules.iter().map(|r| r.meta().code.to_owned()).collect(),
+        today: FIXTURE_TODAY.to_owned(),
+        ..settings
+    };
+    let mut files: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    let mut findings: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut rows = String::new();
+    for path in &paths {
+        let Ok(bytes) = std::fs::read(path) else {
+            continue;
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        // The corpus is one flat directory, not a build context.
+        let output = lint(&name, &bytes, &settings, None);
+        for f in output.findings.iter().filter(|f| f.suppressed.is_none()) {
+            let Some(rule) = rules.iter().find(|r| r.meta().code == f.rule) else {
+                continue;
+            };
+            let code = rule.meta().code;
+            files.entry(code).or_default().insert(name.clone());
+            *findings.entry(code).or_default() += 1;
+            let _ = writeln!(
+                rows,
+                "{name}\t{}\t{code}\t{}\t{}",
+                f.location.line().unwrap_or(0),
+                f.message,
+                f.evidence.as_deref().unwrap_or("")
+            );
+        }
+    }
+    if let Some(out) = std::env::var_os("ESTIBA_CORPUS_OUT") {
+        std::fs::write(out, rows).expect("write the survey rows");
+    }
+    eprintln!("{} files in {}", paths.len(), dir.display());
+    for rule in rules {
+        let meta = rule.meta();
+        eprintln!(
+            "{} {:<36} files {:>5} findings {:>6}",
+            meta.code,
+            meta.name,
+            files.get(meta.code).map_or(0, BTreeSet::len),
+            findings.get(meta.code).copied().unwrap_or(0)
+        );
+    }
+}

@@ -123,66 +123,16 @@ mod tests {
         }
     }
 
-    /// Lints the real-world corpus with only this category's and the user category's
-    /// rules and prints, per rule, how many files it flags; `ESTIBA_CORPUS_OUT` names a
-    /// file that receives one `file<TAB>code<TAB>line` row per finding, for comparing
-    /// with other linters; `ESTIBA_CORPUS_DIR` lints another directory of files instead.
-    /// Run with `-- --ignored --nocapture`.
+    /// Surveys this category's and the user category's rules over the corpus; see
+    /// [`crate::test_util::corpus_survey`]. Run with `-- --ignored --nocapture`.
     #[test]
     #[ignore = "reads the whole corpus; run on demand"]
     fn corpus_counts() {
-        use std::collections::{BTreeMap, BTreeSet};
-        use std::fmt::Write as _;
-
-        let dir = std::env::var_os("ESTIBA_CORPUS_DIR").map_or_else(
-            || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/dockerfiles"),
-            std::path::PathBuf::from,
-        );
-        let codes: Vec<String> = super::RULES
+        let rules: Vec<&dyn crate::rule::Rule> = super::RULES
             .iter()
-            .chain(crate::rules::user::RULES.iter())
-            .map(|r| r.meta().code.to_owned())
+            .chain(crate::rules::user::RULES)
+            .copied()
             .collect();
-        let settings = Settings {
-            select: codes.clone(),
-            today: crate::test_util::FIXTURE_TODAY.to_owned(),
-            ..Settings::default()
-        };
-        let mut entries: Vec<_> = std::fs::read_dir(&dir)
-            .expect("corpus")
-            .flatten()
-            .map(|e| e.path())
-            .collect();
-        entries.sort();
-        let mut files: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        let mut rows = String::new();
-        // The corpus README describes the files; it is not one of them.
-        for path in entries
-            .iter()
-            .filter(|p| p.is_file() && !p.ends_with("README.md"))
-        {
-            let bytes = std::fs::read(path).expect("read");
-            let name = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or_default()
-                .to_owned();
-            let output = crate::lint(&name, &bytes, &settings, None);
-            // A `# hadolint ignore=` in the file silences hadolint too, so compare like with like.
-            for finding in output.findings.iter().filter(|f| f.suppressed.is_none()) {
-                files
-                    .entry(finding.rule.clone())
-                    .or_default()
-                    .insert(name.clone());
-                let line = finding.location.span().map_or(0, |s| s.start.line);
-                let _ = writeln!(rows, "{name}\t{}\t{line}", finding.rule);
-            }
-        }
-        if let Ok(out) = std::env::var("ESTIBA_CORPUS_OUT") {
-            std::fs::write(out, rows).expect("write rows");
-        }
-        for code in codes {
-            println!("{code}\t{}", files.get(&code).map_or(0, BTreeSet::len));
-        }
+        crate::test_util::corpus_survey(&rules, Settings::default());
     }
 }

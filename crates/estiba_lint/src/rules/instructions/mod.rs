@@ -171,104 +171,41 @@ mod tests {
         insta::assert_snapshot!("DF101_build_arg", snapshot);
     }
 
-    /// Lints the real-world corpus with only the rules of this category and of `labels`
-    /// and prints, per rule, how many files it flags; with `ESTIBA_CORPUS_OUT=path` it
-    /// also writes `file<TAB>code<TAB>line` rows for comparison with hadolint.
+    /// Surveys this category's and the label rules over the corpus; see
+    /// [`crate::test_util::corpus_survey`]. `ESTIBA_CORPUS_LABELS=1` adds the OCI label
+    /// schema the label rules are compared with hadolint under.
     #[test]
     #[ignore = "corpus survey, run by hand"]
     fn corpus_counts() {
-        use std::collections::{BTreeMap, BTreeSet};
-        use std::fmt::Write;
+        use crate::LabelType::{Email, Hash, Rfc3339, Semver, Spdx, Text, Url};
 
-        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-            let Ok(entries) = std::fs::read_dir(dir) else {
-                return;
-            };
-            for path in entries.filter_map(Result::ok).map(|e| e.path()) {
-                if path.is_dir() {
-                    walk(&path, out);
-                } else if !path.extension().is_some_and(|e| e == "md" || e == "tsv") {
-                    out.push(path);
-                }
-            }
-        }
-
-        // `ESTIBA_CORPUS_DIR` lints another tree, such as the parser test vectors, to look
-        // for panics.
-        let dir = std::env::var_os("ESTIBA_CORPUS_DIR").map_or_else(
-            || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/dockerfiles"),
-            std::path::PathBuf::from,
-        );
-        let mut names = Vec::new();
-        walk(&dir, &mut names);
-        names.sort();
-        let codes: Vec<String> = super::RULES
+        let rules: Vec<&dyn crate::rule::Rule> = super::RULES
             .iter()
             .chain(crate::rules::labels::RULES)
-            .map(|r| r.meta().code.to_owned())
+            .copied()
             .collect();
-        // `ESTIBA_CORPUS_LABELS=1` adds the OCI label schema the label rules are compared
-        // with hadolint under.
-        let label_schema = if std::env::var_os("ESTIBA_CORPUS_LABELS").is_some() {
-            use crate::LabelType::{Email, Hash, Rfc3339, Semver, Spdx, Text, Url};
-            [
-                ("source", Url),
-                ("licenses", Spdx),
-                ("created", Rfc3339),
-                ("revision", Hash),
-                ("version", Semver),
-                ("authors", Email),
-                ("title", Text),
-            ]
-            .into_iter()
-            .map(|(k, t)| (format!("org.opencontainers.image.{k}"), t))
-            .collect()
-        } else {
-            BTreeMap::new()
-        };
+        let label_schema: std::collections::BTreeMap<_, _> =
+            if std::env::var_os("ESTIBA_CORPUS_LABELS").is_some() {
+                [
+                    ("source", Url),
+                    ("licenses", Spdx),
+                    ("created", Rfc3339),
+                    ("revision", Hash),
+                    ("version", Semver),
+                    ("authors", Email),
+                    ("title", Text),
+                ]
+                .into_iter()
+                .map(|(k, t)| (format!("org.opencontainers.image.{k}"), t))
+                .collect()
+            } else {
+                std::collections::BTreeMap::new()
+            };
         let settings = Settings {
-            select: codes,
             strict_labels: !label_schema.is_empty(),
             label_schema,
             ..Settings::default()
         };
-        let mut files: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        let mut rows = String::new();
-        for path in &names {
-            let Ok(bytes) = std::fs::read(path) else {
-                continue;
-            };
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            // The corpus is one flat directory, not a build context.
-            let output = crate::lint(&name, &bytes, &settings, None);
-            for finding in output.findings.iter().filter(|f| f.suppressed.is_none()) {
-                files
-                    .entry(finding.rule.clone())
-                    .or_default()
-                    .insert(name.clone());
-                let _ = writeln!(
-                    rows,
-                    "{name}\t{}\t{}",
-                    finding.rule,
-                    finding.location.line().unwrap_or(0)
-                );
-            }
-        }
-        if let Some(out) = std::env::var_os("ESTIBA_CORPUS_OUT") {
-            let _ = std::fs::write(out, rows);
-        }
-        let summary: Vec<String> = files
-            .iter()
-            .map(|(code, f)| format!("{code} {}", f.len()))
-            .collect();
-        assert!(!names.is_empty(), "empty corpus");
-        // Printing is the point of this survey test.
-        #[allow(clippy::print_stderr)]
-        {
-            eprintln!("{} files\n{}", names.len(), summary.join("\n"));
-        }
+        crate::test_util::corpus_survey(&rules, settings);
     }
 }

@@ -135,68 +135,15 @@ mod tests {
     }
 }
 
-/// Runs the packages rules over the real-world corpus and prints, per rule, how many
-/// findings and files it reports; with `ESTIBA_CORPUS_OUT=FILE` it also writes one
-/// `file code line` row per finding, for comparison with hadolint's output.
 /// Run with `cargo test -p estiba_lint corpus -- --ignored --nocapture`.
 #[cfg(test)]
 mod corpus {
-    use std::collections::{BTreeMap, BTreeSet};
-    use std::fmt::Write;
-    use std::path::Path;
+    use crate::Settings;
 
-    use crate::{Settings, lint};
-
+    /// Surveys the package rules over the corpus; see [`crate::test_util::corpus_survey`].
     #[test]
     #[ignore = "reads the 2,700-file corpus; run by hand when comparing with hadolint"]
-    #[allow(clippy::print_stdout)] // the point of this test is its report
     fn corpus_counts() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/dockerfiles");
-        let settings = Settings {
-            select: super::RULES
-                .iter()
-                .map(|r| r.meta().code.to_owned())
-                .collect(),
-            ..Settings::default()
-        };
-        let mut files: Vec<_> = std::fs::read_dir(&dir)
-            .expect("corpus directory")
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.is_file() && !p.extension().is_some_and(|e| e == "md" || e == "tsv"))
-            .collect();
-        files.sort();
-        let mut findings: BTreeMap<String, usize> = BTreeMap::new();
-        let mut flagged: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        let mut rows = String::new();
-        for path in &files {
-            let Ok(bytes) = std::fs::read(path) else {
-                continue;
-            };
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let output = lint(&name, &bytes, &settings, None);
-            for f in output.findings.iter().filter(|f| f.suppressed.is_none()) {
-                *findings.entry(f.rule.clone()).or_default() += 1;
-                flagged
-                    .entry(f.rule.clone())
-                    .or_default()
-                    .insert(name.clone());
-                let line = f.location.span().map_or(0, |s| s.start.line);
-                let _ = writeln!(rows, "{name} {} {line}", f.rule);
-            }
-        }
-        if let Some(out) = std::env::var_os("ESTIBA_CORPUS_OUT") {
-            std::fs::write(out, rows).expect("write corpus rows");
-        }
-        println!("{} files", files.len());
-        for (code, n) in &findings {
-            println!(
-                "{code} findings={n} files={}",
-                flagged.get(code).map_or(0, BTreeSet::len)
-            );
-        }
+        crate::test_util::corpus_survey(super::RULES, Settings::default());
     }
 }

@@ -12,7 +12,7 @@ use estiba_dockerfile::expand::expand_lenient;
 use estiba_dockerfile::{Instruction, InstructionKind, Keyword, ShellScript, TextRange, Word};
 use estiba_secrets::{Basis, Confidence, SecretFinding, SecretMatch};
 
-use crate::checker::Checker;
+use crate::checker::{Checker, Sink};
 
 /// The detector's kind for a well-known weak value (`changeme`, `admin123`): a default
 /// anyone can guess rather than a leaked secret.
@@ -176,6 +176,44 @@ pub(super) fn decorate(
     if !overridden {
         finding.severity = severity;
     }
+}
+
+/// How a message words one assignment: `subject` names it (`` `ENV TOKEN` ``), then
+/// `on_value` or `on_name` depending on whether the value itself or only its name gave
+/// the secret away.
+pub(super) struct Wording<'a> {
+    pub(super) subject: String,
+    pub(super) on_value: &'a str,
+    pub(super) on_name: &'a str,
+}
+
+/// Judges `name = word` (see [`judge_pair`]) and reports what it finds, with redacted
+/// evidence and the severity the detector's confidence calls for.
+pub(super) fn report_assignment(
+    cx: &Checker<'_>,
+    out: &mut Sink<'_>,
+    overridden: bool,
+    scope: Option<usize>,
+    (name, word): (&str, &Word),
+    wording: &Wording<'_>,
+) {
+    let Some(verdict) = judge_pair(cx, scope, name, word) else {
+        return;
+    };
+    let f = &verdict.finding;
+    let via = verdict
+        .via
+        .as_deref()
+        .map_or_else(String::new, |v| format!(" (through `${v}`)"));
+    let verb = if matches!(f.basis, Basis::Value) {
+        wording.on_value
+    } else {
+        wording.on_name
+    };
+    let message = format!("{} {verb} {}{via}", wording.subject, noun(f));
+    let severity = severity_of(f.kind, f.confidence);
+    let finding = out.report(verdict.range, message);
+    decorate(finding, overridden, severity, f.kind, &f.redacted);
 }
 
 /// What a verdict found, for messages, without the value: `a GitHub token`, `a literal

@@ -1,7 +1,6 @@
 use estiba_dockerfile::InstructionKind;
-use estiba_secrets::Basis;
 
-use super::helpers::{decorate, judge_pair, noun, severity_of, severity_overridden, targets};
+use super::helpers::{Wording, report_assignment, severity_overridden, targets};
 use crate::checker::{Checker, Sink};
 use crate::rule::{Check, Declared, declare_rule};
 
@@ -62,23 +61,19 @@ impl Check for SecretInArg {
                     continue;
                 };
                 let name = decl.name.value.as_str();
-                let Some(verdict) = judge_pair(cx, target.scope(), name, default) else {
-                    continue;
+                let wording = Wording {
+                    subject: format!("`{} {name}`", target.keyword()),
+                    on_value: "default contains",
+                    on_name: "defaults to",
                 };
-                let f = &verdict.finding;
-                let via = verdict
-                    .via
-                    .as_deref()
-                    .map_or_else(String::new, |v| format!(" (through `${v}`)"));
-                let verb = if matches!(f.basis, Basis::Value) {
-                    "default contains"
-                } else {
-                    "defaults to"
-                };
-                let message = format!("`{} {name}` {verb} {}{via}", target.keyword(), noun(f));
-                let severity = severity_of(f.kind, f.confidence);
-                let finding = out.report(verdict.range, message);
-                decorate(finding, overridden, severity, f.kind, &f.redacted);
+                report_assignment(
+                    cx,
+                    out,
+                    overridden,
+                    target.scope(),
+                    (name, default),
+                    &wording,
+                );
             }
         }
     }

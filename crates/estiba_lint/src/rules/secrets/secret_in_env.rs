@@ -1,7 +1,6 @@
 use estiba_dockerfile::InstructionKind;
-use estiba_secrets::Basis;
 
-use super::helpers::{decorate, judge_pair, noun, severity_of, severity_overridden, targets};
+use super::helpers::{Wording, report_assignment, severity_overridden, targets};
 use crate::checker::{Checker, Sink};
 use crate::rule::{Check, Declared, declare_rule};
 
@@ -70,23 +69,19 @@ impl Check for SecretInEnv {
             };
             for pair in pairs {
                 let name = pair.key.value.as_str();
-                let Some(verdict) = judge_pair(cx, target.scope(), name, &pair.value) else {
-                    continue;
+                let wording = Wording {
+                    subject: format!("`{} {name}`", target.keyword()),
+                    on_value: "contains",
+                    on_name: "is set to",
                 };
-                let f = &verdict.finding;
-                let via = verdict
-                    .via
-                    .as_deref()
-                    .map_or_else(String::new, |v| format!(" (through `${v}`)"));
-                let verb = if matches!(f.basis, Basis::Value) {
-                    "contains"
-                } else {
-                    "is set to"
-                };
-                let message = format!("`{} {name}` {verb} {}{via}", target.keyword(), noun(f));
-                let severity = severity_of(f.kind, f.confidence);
-                let finding = out.report(verdict.range, message);
-                decorate(finding, overridden, severity, f.kind, &f.redacted);
+                report_assignment(
+                    cx,
+                    out,
+                    overridden,
+                    target.scope(),
+                    (name, &pair.value),
+                    &wording,
+                );
             }
         }
     }

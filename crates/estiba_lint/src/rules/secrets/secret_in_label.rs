@@ -1,7 +1,6 @@
 use estiba_dockerfile::InstructionKind;
-use estiba_secrets::Basis;
 
-use super::helpers::{decorate, judge_pair, noun, severity_of, severity_overridden, targets};
+use super::helpers::{Wording, report_assignment, severity_overridden, targets};
 use crate::checker::{Checker, Sink};
 use crate::rule::{Check, Declared, declare_rule};
 
@@ -50,28 +49,24 @@ impl Check for SecretInLabel {
             };
             for pair in pairs {
                 let name = unquote(&pair.key.value);
-                let Some(verdict) = judge_pair(cx, target.scope(), name, &pair.value) else {
-                    continue;
-                };
-                let f = &verdict.finding;
-                let via = verdict
-                    .via
-                    .as_deref()
-                    .map_or_else(String::new, |v| format!(" (through `${v}`)"));
-                let verb = if matches!(f.basis, Basis::Value) {
-                    "contains"
+                let subject = if target.onbuild {
+                    format!("`ONBUILD LABEL`: label `{name}`")
                 } else {
-                    "is set to"
+                    format!("label `{name}`")
                 };
-                let message = format!("label `{name}` {verb} {}{via}", noun(f));
-                let message = if target.onbuild {
-                    format!("`ONBUILD LABEL`: {message}")
-                } else {
-                    message
+                let wording = Wording {
+                    subject,
+                    on_value: "contains",
+                    on_name: "is set to",
                 };
-                let severity = severity_of(f.kind, f.confidence);
-                let finding = out.report(verdict.range, message);
-                decorate(finding, overridden, severity, f.kind, &f.redacted);
+                report_assignment(
+                    cx,
+                    out,
+                    overridden,
+                    target.scope(),
+                    (name, &pair.value),
+                    &wording,
+                );
             }
         }
     }
