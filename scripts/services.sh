@@ -4,7 +4,9 @@
 # planted problems. Nothing is pulled: images come from busybox-static and debootstrap.
 #
 #   scripts/services.sh start DIR    start dockerd + registry, build images, write DIR/env
-#   scripts/services.sh stop DIR     stop what `start` started (by the PIDs it recorded)
+#   scripts/services.sh stop DIR [--remove]
+#                                    stop what `start` started (by the PIDs it recorded)
+#                                    and, with --remove, delete DIR once nothing is mounted there
 #
 # DIR/env sets ESTIBA_TEST_DOCKER_HOST, ESTIBA_TEST_REGISTRY and ESTIBA_TEST_IMAGES; tests
 # that need a service skip with a message when its variable is unset.
@@ -175,10 +177,22 @@ case $cmd in
         echo "== services ready: $DIR/env"
         ;;
     stop)
+        pids=()
         for pidfile in "$DIR"/registry.pid "$DIR"/registry-auth.pid "$DIR"/dockerd.pid; do
             [[ -s $pidfile ]] || continue
-            kill "$(cat "$pidfile")" 2>/dev/null || true
+            pid=$(cat "$pidfile")
+            kill "$pid" 2>/dev/null && pids+=("$pid")
         done
+        # dockerd unmounts its layers on the way out; wait for it before anything is removed.
+        for _ in $(seq 1 40); do
+            alive=0
+            for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+            ((alive)) || break
+            sleep 0.5
+        done
+        if [[ ${3:-} == --remove ]] && ! grep -q " $DIR/" /proc/mounts; then
+            rm -rf "$DIR"
+        fi
         ;;
     *) die "unknown command $cmd" ;;
 esac

@@ -21,6 +21,19 @@ fi
 if ! cargo fmt --version >/dev/null 2>&1; then rustup component add rustfmt; fi
 if ! cargo clippy --version >/dev/null 2>&1; then rustup component add clippy; fi
 
+# Real services for the image tests: a private dockerd and registries on loopback with
+# images built here. Stopped on exit by the PIDs they recorded.
+services_dir=$(mktemp -d "${TMPDIR:-/tmp}/estiba-services.XXXXXX")
+trap 'scripts/services.sh stop "$services_dir" --remove' EXIT
+echo "== starting test services in $services_dir"
+if scripts/services.sh start "$services_dir" && [[ -f $services_dir/env ]]; then
+    # shellcheck disable=SC1091
+    source "$services_dir/env"
+elif [[ ${ESTIBA_REQUIRE_SERVICES:-0} == 1 ]]; then
+    echo "== test services are required here but did not start" >&2
+    exit 1
+fi
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
