@@ -26,6 +26,13 @@ pub enum Command {
     /// `*.Dockerfile`, `Dockerfile.*` and `Containerfile`, honouring .gitignore), or `-`
     /// for standard input.
     Lint(LintArgs),
+    /// Check container images: config, build history and files.
+    ///
+    /// SOURCE is `docker-archive:PATH[@TAG|@N]` (`docker save` output),
+    /// `oci:DIR[:REF]` or `oci-archive:PATH[:REF]` (OCI image layouts), or `dir:PATH` (an
+    /// unpacked root filesystem). Every blob is verified against its digest; nothing from
+    /// the image is extracted or executed.
+    Image(ImageArgs),
     /// List the rule catalogue.
     Rules(RulesArgs),
     /// Show the full documentation of one rule.
@@ -61,6 +68,21 @@ pub struct LintArgs {
         help_heading = "Rules"
     )]
     pub trusted_registries: Vec<String>,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ImageArgs {
+    /// Images to check.
+    #[arg(value_name = "SOURCE", required = true)]
+    pub sources: Vec<String>,
+
+    /// Platform to pick from a multi-platform image: `os/arch[/variant]` (default: this
+    /// machine's).
+    #[arg(long, value_name = "PLATFORM", help_heading = "Input")]
+    pub platform: Option<String>,
 
     #[command(flatten)]
     pub common: CommonArgs,

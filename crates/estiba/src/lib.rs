@@ -4,6 +4,26 @@
 pub mod args;
 
 use clap::CommandFactory;
+use estiba_diagnostics::RuleMeta;
+
+/// The whole rule catalogue: Dockerfile rules, then image rules, each in code order.
+#[must_use]
+pub fn catalogue() -> Vec<&'static RuleMeta> {
+    let mut all = estiba_lint::catalogue();
+    all.extend(estiba_image_checks::catalogue());
+    all
+}
+
+/// The rule `id` names, in any catalogue: a code (`DF001`, `IM001`), a kebab-case name,
+/// or a foreign id a rule declares (`DL3008`, `CIS-DI-0001`).
+#[must_use]
+pub fn find_rule(id: &str) -> Option<&'static RuleMeta> {
+    let all = catalogue();
+    all.iter()
+        .find(|m| m.code.eq_ignore_ascii_case(id) || m.name.eq_ignore_ascii_case(id))
+        .or_else(|| all.iter().find(|m| m.matches_id(id)))
+        .copied()
+}
 
 /// The roff man page of `estiba` and of each subcommand (`estiba-lint.1`, …).
 pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {

@@ -133,7 +133,7 @@ fn is_foreign_id(id: &str) -> bool {
         && upper[2..].chars().all(|c| c.is_ascii_digit())
 }
 
-fn load_config(common: &CommonArgs) -> Result<config::Loaded> {
+pub(crate) fn load_config(common: &CommonArgs) -> Result<config::Loaded> {
     if common.no_config {
         return Ok(config::Loaded::default());
     }
@@ -185,7 +185,7 @@ pub(crate) fn finish(
     let to_file = common.output.is_some();
     let color = crate::use_color(common.no_color, to_file);
     let mut buffer = Vec::new();
-    let rules = estiba_lint::catalogue();
+    let rules = estiba::catalogue();
     let by_path: std::collections::HashMap<&str, &SourceFile> =
         sources.iter().map(|s| (s.path(), s)).collect();
     let lookup = |path: &str| by_path.get(path).copied();

@@ -2,6 +2,7 @@
 //! its library, and turns results into an exit status. No analysis happens here.
 
 mod config;
+mod image;
 mod inputs;
 mod lint;
 mod rules;
@@ -38,6 +39,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Lint(args) => lint::run(&args),
+        Command::Image(args) => image::run(&args),
         Command::Rules(args) => rules::list(&args),
         Command::Rule(args) => rules::show(&args),
         Command::Completions(args) => {

@@ -9,7 +9,7 @@ use crate::EXIT_CLEAN;
 use estiba::args::{ListFormat, RuleArgs, RulesArgs};
 
 pub(crate) fn list(args: &RulesArgs) -> Result<u8> {
-    let catalogue = estiba_lint::catalogue();
+    let catalogue = estiba::catalogue();
     let mut out = std::io::stdout().lock();
     match args.format {
         ListFormat::Json => {
@@ -37,7 +37,7 @@ pub(crate) fn list(args: &RulesArgs) -> Result<u8> {
 }
 
 pub(crate) fn show(args: &RuleArgs) -> Result<u8> {
-    let Some(meta) = estiba_lint::find_rule(&args.id) else {
+    let Some(meta) = estiba::find_rule(&args.id) else {
         bail!("no rule `{}` (`estiba rules` lists them)", args.id);
     };
     let mut out = std::io::stdout().lock();
@@ -46,7 +46,7 @@ pub(crate) fn show(args: &RuleArgs) -> Result<u8> {
             serde_json::to_writer_pretty(&mut out, &rule_json(meta))?;
             writeln!(out)?;
         }
-        ListFormat::Text => out.write_all(estiba_lint::docs::rule_page(meta).as_bytes())?,
+        ListFormat::Text => out.write_all(estiba_diagnostics::docs::rule_page(meta).as_bytes())?,
     }
     Ok(EXIT_CLEAN)
 }

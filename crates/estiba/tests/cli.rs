@@ -378,3 +378,40 @@ fn hostile_input_is_a_finding() {
     );
     assert!(findings(&o).iter().any(|f| f["rule"] == "DF000"));
 }
+
+/// Validates that `estiba image` reports image findings with image locations, exits 1
+/// on findings and 2 on a source it cannot read, and that `--fail-on` applies.
+#[test]
+fn image_verb_exit_codes_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("rootfs");
+    std::fs::create_dir_all(root.join("etc")).unwrap();
+    std::fs::write(root.join("etc/hostname"), "x\n").unwrap();
+    let source = format!("dir:{}", root.display());
+
+    let out = estiba(dir.path(), &["image", "--format", "json", &source]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let found = findings(&out);
+    let rules: Vec<&str> = found.iter().filter_map(|f| f["rule"].as_str()).collect();
+    assert_eq!(rules, ["IM001", "IM002"]);
+    assert_eq!(found[0]["location"]["image"], source.as_str());
+
+    let out = estiba(dir.path(), &["image", "--fail-on", "high", &source]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+
+    let missing = format!(
+        "docker-archive:{}",
+        dir.path().join("missing.tar").display()
+    );
+    let out = estiba(dir.path(), &["image", &missing]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("missing.tar")
+            || stdout(&out).contains("missing.tar"),
+        "the error names the archive"
+    );
+
+    let out = estiba(dir.path(), &["rule", "IM005"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("image-setuid-file"));
+}

@@ -15,12 +15,14 @@ mod rule;
 mod severity;
 mod source;
 
+pub mod docs;
+
 pub use atomic::write_atomically;
 pub use baseline::{Baseline, BaselineError};
 pub use finding::{Applicability, Edit, Finding, Fix, Suppression, SuppressionKind};
 pub use fingerprint::assign_fingerprints;
 pub use location::{Location, Position, Span};
 pub use practice::Practice;
-pub use rule::{FixAvailability, Lifecycle, Reference, ReferenceKind, RuleMeta, Target};
+pub use rule::{Declared, FixAvailability, Lifecycle, Reference, ReferenceKind, RuleMeta, Target};
 pub use severity::{Severity, UnknownSeverity};
 pub use source::SourceFile;

@@ -6,7 +6,7 @@
 
 mod checker;
 pub mod codes;
-pub mod docs;
+
 mod engine;
 mod pragma;
 mod rule;

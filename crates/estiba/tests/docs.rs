@@ -1,4 +1,5 @@
-//! Validates that `docs/rules/` matches the rule declarations.
+//! Validates that `docs/rules/` matches the declarations of every rule, Dockerfile and
+//! image rules alike.
 //!
 //! Run with `ESTIBA_UPDATE_DOCS=1` to regenerate the files after changing a rule.
 
@@ -7,12 +8,15 @@ use std::path::PathBuf;
 #[test]
 fn generated_rule_docs_are_current() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/rules");
-    let catalogue = estiba_lint::catalogue();
-    let mut expected = vec![("README.md".to_owned(), estiba_lint::docs::index(&catalogue))];
+    let catalogue = estiba::catalogue();
+    let mut expected = vec![(
+        "README.md".to_owned(),
+        estiba_diagnostics::docs::index(&catalogue),
+    )];
     for meta in &catalogue {
         expected.push((
             format!("{}.md", meta.code),
-            estiba_lint::docs::rule_page(meta),
+            estiba_diagnostics::docs::rule_page(meta),
         ));
     }
     if std::env::var_os("ESTIBA_UPDATE_DOCS").is_some() {
@@ -46,7 +50,7 @@ fn generated_rule_docs_are_current() {
         .unwrap_or(0);
     assert!(
         stale.is_empty() && on_disk_count == expected.len(),
-        "docs/rules is stale ({} files differ: {:?}; {} on disk, {} expected); run `ESTIBA_UPDATE_DOCS=1 cargo test -p estiba_lint --test docs`",
+        "docs/rules is stale ({} files differ: {:?}; {} on disk, {} expected); run `ESTIBA_UPDATE_DOCS=1 cargo test -p estiba --test docs`",
         stale.len(),
         stale.iter().take(10).collect::<Vec<_>>(),
         on_disk_count,

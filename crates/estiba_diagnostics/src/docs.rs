@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use estiba_diagnostics::{ReferenceKind, RuleMeta};
+use crate::{ReferenceKind, RuleMeta};
 
 /// The full Markdown page of one rule.
 pub fn rule_page(meta: &RuleMeta) -> String {
@@ -18,15 +18,15 @@ pub fn rule_page(meta: &RuleMeta) -> String {
         meta.practice,
         meta.practice.title(),
         match meta.fix {
-            estiba_diagnostics::FixAvailability::None => "none",
-            estiba_diagnostics::FixAvailability::Sometimes => "sometimes",
-            estiba_diagnostics::FixAvailability::Always => "always",
+            crate::FixAvailability::None => "none",
+            crate::FixAvailability::Sometimes => "sometimes",
+            crate::FixAvailability::Always => "always",
         },
         match meta.lifecycle {
-            estiba_diagnostics::Lifecycle::Preview => "preview",
-            estiba_diagnostics::Lifecycle::Stable => "stable",
-            estiba_diagnostics::Lifecycle::Deprecated => "deprecated",
-            estiba_diagnostics::Lifecycle::Removed => "removed",
+            crate::Lifecycle::Preview => "preview",
+            crate::Lifecycle::Stable => "stable",
+            crate::Lifecycle::Deprecated => "deprecated",
+            crate::Lifecycle::Removed => "removed",
         }
     );
     page.push_str(meta.markdown().trim_end());
@@ -59,8 +59,8 @@ pub fn rule_page(meta: &RuleMeta) -> String {
 /// The catalogue table, `docs/rules/README.md`.
 pub fn index(catalogue: &[&RuleMeta]) -> String {
     let mut page = String::from(
-        "# Rule catalogue\n\nGenerated from the rule declarations (`crates/estiba_lint/src/rules/`); \
-         do not edit by hand. `estiba rule CODE` prints the same pages.\n\n\
+        "# Rule catalogue\n\nGenerated from the rule declarations (`crates/estiba_lint/src/rules/` for Dockerfiles, \
+         `crates/estiba_image_checks/src/rules/` for images); do not edit by hand. `estiba rule CODE` prints the same pages.\n\n\
          | code | name | severity | practice | title | hadolint |\n|---|---|---|---|---|---|\n",
     );
     for meta in catalogue {

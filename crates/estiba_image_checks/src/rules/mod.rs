@@ -1,0 +1,26 @@
+//! The registry of image rules. Codes are stable and never reused.
+
+mod config_user_root;
+mod env_secret;
+mod healthcheck_missing;
+mod history_secret;
+mod setuid_file;
+mod world_writable;
+
+pub use config_user_root::ConfigUserRoot;
+pub use env_secret::EnvSecret;
+pub use healthcheck_missing::HealthcheckMissing;
+pub use history_secret::HistorySecret;
+pub use setuid_file::SetuidFile;
+pub use world_writable::WorldWritable;
+
+use crate::ImageCheck;
+
+pub static RULES: &[&dyn ImageCheck] = &[
+    &ConfigUserRoot,
+    &HealthcheckMissing,
+    &EnvSecret,
+    &HistorySecret,
+    &SetuidFile,
+    &WorldWritable,
+];
