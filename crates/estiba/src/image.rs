@@ -4,8 +4,7 @@ use std::io::IsTerminal;
 
 use anyhow::{Context, Result};
 use estiba_diagnostics::Finding;
-use estiba_image::{OpenOptions, Platform, WalkReport};
-use estiba_image_checks::ImageContext;
+use estiba_image::{ImageConfig, OpenOptions, Platform, WalkReport};
 use rayon::prelude::*;
 
 use crate::lint::{finish, load_config};
@@ -70,26 +69,18 @@ struct Scanned {
 
 fn scan(source: &str, options: &OpenOptions) -> Result<Scanned, estiba_image::Error> {
     let image = estiba_image::open_str(source, options)?;
-    let config = image.config();
-    let walk = estiba_image::walk(image.as_ref(), &options.limits, &mut [])?;
-    let cx = ImageContext {
-        reference: source,
-        config: &config.config,
-        walk: &walk,
-    };
-    let findings = estiba_image_checks::check(&cx);
+    let scan = estiba_image_checks::scan(image.as_ref(), source, &options.limits)?;
     let digest = image
         .manifest_digest()
         .map_or_else(|| "-".to_owned(), ToString::to_string);
     Ok(Scanned {
-        summary: summary(source, &digest, &cx, &walk),
-        findings,
+        summary: summary(source, &digest, &image.config().config, &scan.walk),
+        findings: scan.findings,
     })
 }
 
 /// The header `estiba image` prints above the findings of one image.
-fn summary(source: &str, digest: &str, cx: &ImageContext<'_>, walk: &WalkReport) -> String {
-    let c = cx.config;
+fn summary(source: &str, digest: &str, c: &ImageConfig, walk: &WalkReport) -> String {
     let platform = [
         c.os.as_deref(),
         c.architecture.as_deref(),

@@ -3,12 +3,16 @@
 
 use estiba_image::{ImageConfig, WalkReport};
 
+use crate::files::FileSecret;
+
 /// One image, read once.
 pub struct ImageContext<'a> {
     /// How reports name the image (`docker-archive:app.tar`, `nginx:1.27`).
     pub reference: &'a str,
     pub config: &'a ImageConfig,
     pub walk: &'a WalkReport,
+    /// Secrets found in secret-prone files, every version of every layer.
+    pub file_secrets: &'a [FileSecret],
 }
 
 impl ImageContext<'_> {
@@ -28,15 +32,36 @@ impl ImageContext<'_> {
         )
     }
 
-    /// The history entry (instruction) that created `layer`.
+    /// The build step (history `created_by`) that created `layer`, for evidence: secrets
+    /// in it are redacted (build arguments are recorded there) and long steps shortened.
     #[must_use]
-    pub fn history_of_layer(&self, layer: usize) -> Option<&str> {
-        self.config
+    pub fn history_of_layer(&self, layer: usize) -> Option<String> {
+        const MAX: usize = 200;
+        let step = self
+            .config
             .history
             .iter()
             .filter(|h| !h.empty_layer)
             .nth(layer)
-            .and_then(|h| h.created_by.as_deref())
+            .and_then(|h| h.created_by.as_deref())?;
+        let mut redacted = String::with_capacity(step.len());
+        let mut at = 0;
+        let mut matches = estiba_secrets::scan_text(step);
+        matches.sort_by_key(|m| m.range.start);
+        for m in matches {
+            if m.range.start < at {
+                continue;
+            }
+            redacted.push_str(step.get(at..m.range.start).unwrap_or(""));
+            redacted.push_str(&m.redacted);
+            at = m.range.end;
+        }
+        redacted.push_str(step.get(at..).unwrap_or(""));
+        let redacted = redacted.trim();
+        Some(match redacted.char_indices().nth(MAX) {
+            Some((cut, _)) => format!("{}…", &redacted[..cut]),
+            None => redacted.to_owned(),
+        })
     }
 }
 
@@ -49,5 +74,36 @@ impl ImageContext<'_> {
             .diff_ids
             .get(layer)
             .map_or_else(|| format!("layer {layer}"), ToString::to_string)
+    }
+}
+
+/// `Literal value…` → `literal value…` for use inside a sentence, while `AWS…` and
+/// `GitHub…` keep their case.
+pub(crate) fn lower_first(text: &str) -> String {
+    let first_word = text.split_whitespace().next().unwrap_or("");
+    let mut chars = first_word.chars();
+    let capitalised = chars.next().is_some_and(char::is_uppercase) && chars.all(char::is_lowercase);
+    if !capitalised {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.chars();
+    if let Some(first) = rest.next() {
+        out.extend(first.to_lowercase());
+    }
+    out.extend(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lower_first;
+
+    #[test]
+    fn only_plain_capitalised_words_are_lowered() {
+        assert_eq!(lower_first("Literal value"), "literal value");
+        assert_eq!(lower_first("GitHub token"), "GitHub token");
+        assert_eq!(lower_first("AWS access key"), "AWS access key");
+        assert_eq!(lower_first(""), "");
     }
 }

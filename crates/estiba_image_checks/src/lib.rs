@@ -6,11 +6,43 @@
 //! references, docs) and its check, registered in [`rules::RULES`].
 
 mod context;
+mod files;
 pub mod rules;
 
 pub use context::ImageContext;
+pub use files::{FileSecret, SecretFiles, is_secret_prone};
 
 use estiba_diagnostics::{Declared, Finding, Location, RuleMeta, assign_fingerprints};
+use estiba_image::{ImageSource, Limits, WalkReport};
+
+/// One image, checked: what the walk saw and what the rules found.
+pub struct ImageScan {
+    pub walk: WalkReport,
+    pub findings: Vec<Finding>,
+}
+
+/// Walks `image` once with the visitors the rules need, then runs every image rule.
+/// `reference` is how findings name the image.
+///
+/// # Errors
+/// When the image cannot be read or fails verification; no partial findings then, since
+/// visitors may have seen content of a layer that turned out not to match its digest.
+pub fn scan(
+    image: &dyn ImageSource,
+    reference: &str,
+    limits: &Limits,
+) -> Result<ImageScan, estiba_image::Error> {
+    let mut secret_files = SecretFiles::default();
+    let walk = estiba_image::walk(image, limits, &mut [&mut secret_files])?;
+    let cx = ImageContext {
+        reference,
+        config: &image.config().config,
+        walk: &walk,
+        file_secrets: &secret_files.found,
+    };
+    let findings = check(&cx);
+    Ok(ImageScan { walk, findings })
+}
 
 /// The logic half of an image rule: look at the image through `cx` and report into `out`.
 pub trait ImageCheck: Declared + Sync + Send {

@@ -1,6 +1,7 @@
 use estiba_diagnostics::declare_rule;
 use estiba_secrets::Confidence;
 
+use crate::context::lower_first;
 use crate::{ImageCheck, ImageContext, Reporter};
 
 declare_rule! {
@@ -80,35 +81,5 @@ impl ImageCheck for HistorySecret {
             );
             finding.evidence = Some(format!("{}: {}", found.kind, found.redacted));
         }
-    }
-}
-
-/// `Literal value…` → `literal value…`, while `AWS…` and `GitHub…` keep their case.
-fn lower_first(text: &str) -> String {
-    let first_word = text.split_whitespace().next().unwrap_or("");
-    let mut chars = first_word.chars();
-    let capitalised = chars.next().is_some_and(char::is_uppercase) && chars.all(char::is_lowercase);
-    if !capitalised {
-        return text.to_owned();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text.chars();
-    if let Some(first) = rest.next() {
-        out.extend(first.to_lowercase());
-    }
-    out.extend(rest);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::lower_first;
-
-    #[test]
-    fn only_plain_capitalised_words_are_lowered() {
-        assert_eq!(lower_first("Literal value"), "literal value");
-        assert_eq!(lower_first("GitHub token"), "GitHub token");
-        assert_eq!(lower_first("AWS access key"), "AWS access key");
-        assert_eq!(lower_first(""), "");
     }
 }

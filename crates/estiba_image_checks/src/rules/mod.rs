@@ -2,6 +2,7 @@
 
 mod config_user_root;
 mod env_secret;
+mod file_secret;
 mod healthcheck_missing;
 mod history_secret;
 mod setuid_file;
@@ -9,6 +10,7 @@ mod world_writable;
 
 pub use config_user_root::ConfigUserRoot;
 pub use env_secret::EnvSecret;
+pub use file_secret::FileSecretRule;
 pub use healthcheck_missing::HealthcheckMissing;
 pub use history_secret::HistorySecret;
 pub use setuid_file::SetuidFile;
@@ -21,6 +23,7 @@ pub static RULES: &[&dyn ImageCheck] = &[
     &HealthcheckMissing,
     &EnvSecret,
     &HistorySecret,
+    &FileSecretRule,
     &SetuidFile,
     &WorldWritable,
 ];
