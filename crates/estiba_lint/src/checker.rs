@@ -162,6 +162,28 @@ impl<'a> Checker<'a> {
         Some(cell.get_or_init(|| script.script.commands().collect()))
     }
 
+    /// Which stages end up in the image built by default: the last stage and the stages
+    /// it is built `FROM`, whose layers and history it inherits. Indexed by stage.
+    pub(crate) fn shipped_stages(&self) -> Vec<bool> {
+        let stages = self.semantic.stages();
+        let mut shipped = vec![false; stages.len()];
+        let mut current = self.semantic.final_stage().map(|s| s.index);
+        // Base stages are strictly earlier, so the walk ends; the bound is for malformed input.
+        let mut steps = 0;
+        while let Some(index) = current {
+            let Some(slot) = shipped.get_mut(index) else {
+                break;
+            };
+            if *slot || steps > stages.len() {
+                break;
+            }
+            *slot = true;
+            steps += 1;
+            current = stages.get(index).and_then(|s| s.base_stage);
+        }
+        shipped
+    }
+
     /// Every `RUN` (not the ones inside `ONBUILD`) with its parsed script.
     pub(crate) fn run_scripts(
         &self,

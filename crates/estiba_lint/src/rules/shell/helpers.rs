@@ -293,26 +293,9 @@ fn is_posix_shebang(text: &str) -> bool {
     .any(|s| first.contains(s))
 }
 
-/// Which stages end up in the image that is built by default: the last stage and the
-/// stages it is built `FROM`, whose layers it inherits. Indexed by stage.
+/// See [`Checker::shipped_stages`].
 pub(super) fn shipped_stages(cx: &Checker<'_>) -> Vec<bool> {
-    let stages = cx.semantic.stages();
-    let mut shipped = vec![false; stages.len()];
-    let mut current = cx.semantic.final_stage().map(|s| s.index);
-    // Base stages are strictly earlier, so the walk ends; the bound is for malformed input.
-    let mut steps = 0;
-    while let Some(index) = current {
-        let Some(slot) = shipped.get_mut(index) else {
-            break;
-        };
-        if *slot || steps > stages.len() {
-            break;
-        }
-        *slot = true;
-        steps += 1;
-        current = stages.get(index).and_then(|s| s.base_stage);
-    }
-    shipped
+    cx.shipped_stages()
 }
 
 /// Whether instruction `index` belongs to a stage that ships (see [`shipped_stages`]).
