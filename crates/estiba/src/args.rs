@@ -84,6 +84,15 @@ pub struct ImageArgs {
     #[arg(long, value_name = "PLATFORM", help_heading = "Input")]
     pub platform: Option<String>,
 
+    /// Report images built more than DAYS days ago (`image-age`).
+    #[arg(
+        long,
+        value_name = "DAYS",
+        default_value_t = 90,
+        help_heading = "Rules"
+    )]
+    pub max_age: u32,
+
     #[command(flatten)]
     pub common: CommonArgs,
 }

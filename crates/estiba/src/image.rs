@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 use anyhow::{Context, Result};
 use estiba_diagnostics::Finding;
 use estiba_image::{ImageConfig, OpenOptions, Platform, WalkReport};
+use estiba_image_checks::ImageSettings;
 use rayon::prelude::*;
 
 use crate::lint::{finish, load_config};
@@ -23,10 +24,14 @@ pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
         platform,
         ..OpenOptions::default()
     };
+    let settings = ImageSettings {
+        today: crate::today(),
+        max_age_days: args.max_age,
+    };
     let results: Vec<Result<Scanned, String>> = args
         .sources
         .par_iter()
-        .map(|source| scan(source, &options).map_err(|e| e.to_string()))
+        .map(|source| scan(source, &options, &settings).map_err(|e| e.to_string()))
         .collect();
 
     let mut findings = Vec::new();
@@ -67,9 +72,13 @@ struct Scanned {
     findings: Vec<Finding>,
 }
 
-fn scan(source: &str, options: &OpenOptions) -> Result<Scanned, estiba_image::Error> {
+fn scan(
+    source: &str,
+    options: &OpenOptions,
+    settings: &ImageSettings,
+) -> Result<Scanned, estiba_image::Error> {
     let image = estiba_image::open_str(source, options)?;
-    let scan = estiba_image_checks::scan(image.as_ref(), source, &options.limits)?;
+    let scan = estiba_image_checks::scan(image.as_ref(), source, &options.limits, settings)?;
     let digest = image
         .manifest_digest()
         .map_or_else(|| "-".to_owned(), ToString::to_string);

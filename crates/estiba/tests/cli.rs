@@ -393,7 +393,7 @@ fn image_verb_exit_codes_and_json() {
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     let found = findings(&out);
     let rules: Vec<&str> = found.iter().filter_map(|f| f["rule"].as_str()).collect();
-    assert_eq!(rules, ["IM001", "IM002"]);
+    assert_eq!(rules, ["IM001", "IM002", "IM010"]);
     assert_eq!(found[0]["location"]["image"], source.as_str());
 
     let out = estiba(dir.path(), &["image", "--fail-on", "high", &source]);

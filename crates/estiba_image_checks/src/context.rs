@@ -5,6 +5,24 @@ use estiba_image::{ImageConfig, WalkReport};
 
 use crate::files::FileSecret;
 
+/// What the image rules are told beyond the image itself.
+#[derive(Debug, Clone)]
+pub struct ImageSettings {
+    /// Today, `YYYY-MM-DD` (injected so that results are reproducible).
+    pub today: String,
+    /// Images created longer ago than this must be rebuilt (`image-age`).
+    pub max_age_days: u32,
+}
+
+impl Default for ImageSettings {
+    fn default() -> Self {
+        ImageSettings {
+            today: "1970-01-01".to_owned(),
+            max_age_days: 90,
+        }
+    }
+}
+
 /// One image, read once.
 pub struct ImageContext<'a> {
     /// How reports name the image (`docker-archive:app.tar`, `nginx:1.27`).
@@ -13,6 +31,7 @@ pub struct ImageContext<'a> {
     pub walk: &'a WalkReport,
     /// Secrets found in secret-prone files, every version of every layer.
     pub file_secrets: &'a [FileSecret],
+    pub settings: &'a ImageSettings,
 }
 
 impl ImageContext<'_> {

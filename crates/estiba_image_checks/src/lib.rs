@@ -9,7 +9,7 @@ mod context;
 mod files;
 pub mod rules;
 
-pub use context::ImageContext;
+pub use context::{ImageContext, ImageSettings};
 pub use files::{FileSecret, SecretFiles, is_secret_prone};
 
 use estiba_diagnostics::{Declared, Finding, Location, RuleMeta, assign_fingerprints};
@@ -31,6 +31,7 @@ pub fn scan(
     image: &dyn ImageSource,
     reference: &str,
     limits: &Limits,
+    settings: &ImageSettings,
 ) -> Result<ImageScan, estiba_image::Error> {
     let mut secret_files = SecretFiles::default();
     let walk = estiba_image::walk(image, limits, &mut [&mut secret_files])?;
@@ -39,6 +40,7 @@ pub fn scan(
         config: &image.config().config,
         walk: &walk,
         file_secrets: &secret_files.found,
+        settings,
     };
     let findings = check(&cx);
     Ok(ImageScan { walk, findings })

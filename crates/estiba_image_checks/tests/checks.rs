@@ -8,12 +8,17 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use estiba_image::{EntryKind, FsIndex, OpenOptions, ShadowReason, open_str, walk};
-use estiba_image_checks::scan;
+use estiba_image_checks::{ImageSettings, scan};
 
 fn rules_for(source: &str) -> Vec<(String, String)> {
     let options = OpenOptions::default();
     let image = open_str(source, &options).unwrap_or_else(|e| panic!("{source}: {e}"));
-    let findings = scan(image.as_ref(), source, &options.limits)
+    // The test images are built minutes before the tests run.
+    let settings = ImageSettings {
+        today: "2026-12-05".to_owned(),
+        max_age_days: 100_000,
+    };
+    let findings = scan(image.as_ref(), source, &options.limits, &settings)
         .unwrap_or_else(|e| panic!("{source}: {e}"))
         .findings;
     // Reports are shared: no planted secret may appear in one, only its redaction.
@@ -58,7 +63,7 @@ fn dir_source_file_modes() {
     let found = rules_for(&format!("dir:{}", root.path().display()));
     assert_eq!(
         codes(&found),
-        ["IM001", "IM002", "IM005", "IM006"],
+        ["IM001", "IM002", "IM005", "IM006", "IM010"],
         "{found:#?}"
     );
     assert!(found[2].1.contains("/usr/local/bin/helper"), "{found:#?}");
@@ -99,7 +104,8 @@ fn planted_image_through_every_source() {
     assert_eq!(
         codes(&found),
         [
-            "IM001", "IM002", "IM003", "IM003", "IM004", "IM005", "IM006", "IM007"
+            "IM001", "IM002", "IM003", "IM003", "IM004", "IM005", "IM006", "IM007", "IM008",
+            "IM010"
         ],
         "{found:#?}"
     );
@@ -128,7 +134,7 @@ fn debian_minbase_is_clean_but_for_config() {
     };
     let [first, ..] = sources(&dir, "debian");
     let found = rules_for(&first);
-    assert_eq!(codes(&found), ["IM001", "IM002"], "{found:#?}");
+    assert_eq!(codes(&found), ["IM001", "IM002", "IM010"], "{found:#?}");
 }
 
 /// Everything a check could see of a filesystem, in a stable order.
@@ -217,4 +223,39 @@ fn planted_image_keeps_deleted_secret_and_modes() {
         fs.get("/bin/sh").map(|n| &n.meta.kind),
         Some(EntryKind::Symlink { .. } | EntryKind::Hardlink { .. })
     ));
+}
+
+/// Validates that the image's build date is judged against the injected day: the
+/// planted image, built today, is fine today and too old in 2099.
+#[test]
+fn image_age_follows_the_settings() {
+    let Some(dir) = images_dir() else {
+        return;
+    };
+    let source = format!(
+        "docker-archive:{}",
+        dir.join("planted.docker.tar").display()
+    );
+    let options = OpenOptions::default();
+    let image = open_str(&source, &options).expect("open");
+    let age_findings = |today: &str| {
+        let settings = ImageSettings {
+            today: today.to_owned(),
+            max_age_days: 90,
+        };
+        scan(image.as_ref(), &source, &options.limits, &settings)
+            .expect("scan")
+            .findings
+            .into_iter()
+            .filter(|f| f.rule == "IM009")
+            .count()
+    };
+    let created = image
+        .config()
+        .config
+        .created
+        .clone()
+        .expect("docker records it");
+    assert_eq!(age_findings(&created[..10]), 0);
+    assert_eq!(age_findings("2099-01-01"), 1);
 }

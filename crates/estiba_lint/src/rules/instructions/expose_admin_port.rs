@@ -1,4 +1,5 @@
 use estiba_diagnostics::Severity;
+use estiba_diagnostics::ports::{SENSITIVE_PORTS, SensitivePort};
 use estiba_dockerfile::InstructionKind;
 
 use super::expose_port_invalid::parse_port_spec;
@@ -54,28 +55,6 @@ declare_rule! {
     }
 }
 
-/// `(first port, last port, service, severity)`.
-const PORTS: &[(u16, u16, &str, Severity)] = &[
-    (22, 22, "SSH", Severity::High),
-    (23, 23, "telnet", Severity::High),
-    (2375, 2376, "the Docker daemon API", Severity::High),
-    (3389, 3389, "RDP", Severity::Medium),
-    (5900, 5901, "VNC", Severity::Medium),
-    (1433, 1433, "SQL Server", Severity::Low),
-    (1521, 1521, "Oracle Database", Severity::Low),
-    (2379, 2379, "etcd", Severity::Low),
-    (3306, 3306, "MySQL/MariaDB", Severity::Low),
-    (5432, 5432, "PostgreSQL", Severity::Low),
-    (5984, 5984, "CouchDB", Severity::Low),
-    (6379, 6379, "Redis", Severity::Low),
-    (8500, 8500, "the Consul API", Severity::Low),
-    (9042, 9042, "Cassandra", Severity::Low),
-    (9200, 9200, "Elasticsearch", Severity::Low),
-    (11211, 11211, "Memcached", Severity::Low),
-    (15672, 15672, "RabbitMQ management", Severity::Low),
-    (27017, 27017, "MongoDB", Severity::Low),
-];
-
 impl Check for ExposeAdminPort {
     fn check(&self, cx: &Checker<'_>, out: &mut Sink<'_>) {
         let meta = Declared::meta(self);
@@ -100,7 +79,13 @@ impl Check for ExposeAdminPort {
                     let Ok(parsed) = parse_port_spec(&spec) else {
                         continue;
                     };
-                    for &(first, last, service, severity) in PORTS {
+                    for &SensitivePort {
+                        first,
+                        last,
+                        service,
+                        severity,
+                    } in SENSITIVE_PORTS
+                    {
                         let Some(port) = (first..=last).find(|p| parsed.contains(*p)) else {
                             continue;
                         };
