@@ -83,7 +83,9 @@ free_port() {
 
 # A busybox image with the problems image checks must find: secrets in ENV, in a build
 # arg visible in history, in a file deleted by a later layer; setuid and world-writable
-# files; an apt cache; an exposed SSH port; no USER, no HEALTHCHECK.
+# files; an apt cache; a file written then deleted by the next layer (wasted space); a
+# second uid-0 account and an empty root password; an exposed SSH port; no USER, no
+# HEALTHCHECK.
 build_busybox_image() {
     local ctx=$DIR/ctx-busybox
     mkdir -p "$ctx"
@@ -108,8 +110,10 @@ RUN mkdir -p /root/.ssh /etc /tmp /var/cache/apt/archives /var/lib/apt/lists /da
 COPY id_rsa /root/.ssh/id_rsa
 RUN rm /root/.ssh/id_rsa
 RUN cp /bin/busybox /bin/suid-shell && chmod 4755 /bin/suid-shell && chmod 0777 /data \
- && dd if=/dev/zero of=/var/cache/apt/archives/big.deb bs=1024 count=512 2>/dev/null \
+ && dd if=/dev/zero of=/var/cache/apt/archives/big.deb bs=1024 count=2048 2>/dev/null \
  && dd if=/dev/zero of=/var/lib/apt/lists/index bs=1024 count=256 2>/dev/null
+RUN dd if=/dev/zero of=/tmp/build-artifact bs=1024 count=3072 2>/dev/null
+RUN rm /tmp/build-artifact
 EXPOSE 22 8080
 CMD ["/bin/sh"]
 EOF
@@ -137,6 +141,8 @@ export_images() {
     mkdir -p "$out"
     for image in planted:1 debian:12; do
         local name=${image%%:*}
+        # A layout is appended to, not replaced: start from nothing on every run.
+        rm -rf "$out/$name.docker.tar" "$out/$name.oci" "$out/$name.oci.tar"
         docker_cli save -o "$out/$name.docker.tar" "estiba-test/$image"
         skopeo copy -q "docker-archive:$out/$name.docker.tar" "oci:$out/$name.oci:$image" >/dev/null
         skopeo copy -q "docker-archive:$out/$name.docker.tar" "oci-archive:$out/$name.oci.tar:$image" >/dev/null

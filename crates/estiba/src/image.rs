@@ -100,13 +100,21 @@ fn summary(source: &str, digest: &str, c: &ImageConfig, walk: &WalkReport) -> St
     .collect::<Vec<_>>()
     .join("/");
     let size: u64 = walk.layers.iter().map(|l| l.tar_size).sum();
+    let files: u64 = walk.layers.iter().map(|l| l.file_bytes).sum();
+    let wasted = walk.wasted_bytes();
+    #[allow(clippy::cast_precision_loss)] // a percentage
+    let efficiency = if files == 0 {
+        100.0
+    } else {
+        100.0 * (1.0 - wasted as f64 / files as f64)
+    };
     format!(
-        "image     {source}\ndigest    {digest}\nplatform  {}\ncreated   {}\nlayers    {} ({:.1} MiB uncompressed, {:.1} MiB wasted)\n",
+        "image     {source}\ndigest    {digest}\nplatform  {}\ncreated   {}\nlayers    {} ({:.1} MiB uncompressed)\nwasted    {:.1} MiB ({efficiency:.0}% efficiency)\n",
         if platform.is_empty() { "-" } else { &platform },
         c.created.as_deref().unwrap_or("-"),
         walk.layers.len(),
         mib(size),
-        mib(walk.wasted_bytes()),
+        mib(wasted),
     )
 }
 

@@ -31,6 +31,9 @@ pub struct ImageContext<'a> {
     pub walk: &'a WalkReport,
     /// Secrets found in secret-prone files, every version of every layer.
     pub file_secrets: &'a [FileSecret],
+    /// `/etc/passwd` and `/etc/shadow` as shipped, with the layer that wrote them.
+    pub passwd: Option<(usize, &'a [u8])>,
+    pub shadow: Option<(usize, &'a [u8])>,
     pub settings: &'a ImageSettings,
 }
 

@@ -153,3 +153,31 @@ mod tests {
         }
     }
 }
+
+/// The final versions of the account databases (`/etc/passwd`, `/etc/shadow`): the
+/// walk visits every version in layer order, so the last one seen is the one shipped,
+/// unless a later layer deleted it (checked against the index afterwards).
+#[derive(Debug, Default)]
+pub struct AccountFiles {
+    pub passwd: Option<(usize, Vec<u8>)>,
+    pub shadow: Option<(usize, Vec<u8>)>,
+}
+
+impl Visitor for AccountFiles {
+    fn wants(&self, path: &str, meta: &EntryMeta) -> bool {
+        meta.is_file() && (path == "/etc/passwd" || path == "/etc/shadow")
+    }
+
+    fn visit(&mut self, layer: usize, path: &str, _meta: &EntryMeta, contents: &mut dyn Read) {
+        let mut bytes = Vec::new();
+        if contents.read_to_end(&mut bytes).is_err() {
+            return;
+        }
+        let slot = if path == "/etc/passwd" {
+            &mut self.passwd
+        } else {
+            &mut self.shadow
+        };
+        *slot = Some((layer, bytes));
+    }
+}

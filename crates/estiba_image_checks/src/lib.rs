@@ -10,7 +10,7 @@ mod files;
 pub mod rules;
 
 pub use context::{ImageContext, ImageSettings};
-pub use files::{FileSecret, SecretFiles, is_secret_prone};
+pub use files::{AccountFiles, FileSecret, SecretFiles, is_secret_prone};
 
 use estiba_diagnostics::{Declared, Finding, Location, RuleMeta, assign_fingerprints};
 use estiba_image::{ImageSource, Limits, WalkReport};
@@ -34,12 +34,29 @@ pub fn scan(
     settings: &ImageSettings,
 ) -> Result<ImageScan, estiba_image::Error> {
     let mut secret_files = SecretFiles::default();
-    let walk = estiba_image::walk(image, limits, &mut [&mut secret_files])?;
+    let mut accounts = AccountFiles::default();
+    let walk = estiba_image::walk(image, limits, &mut [&mut secret_files, &mut accounts])?;
+    // A database deleted by a later layer is not in the image's filesystem.
+    fn shipped<'a>(
+        walk: &WalkReport,
+        file: &'a Option<(usize, Vec<u8>)>,
+        path: &str,
+    ) -> Option<(usize, &'a [u8])> {
+        file.as_ref()
+            .filter(|(layer, _)| {
+                walk.fs
+                    .get(path)
+                    .is_some_and(|n| n.provenance.last_layer() == *layer)
+            })
+            .map(|(layer, bytes)| (*layer, bytes.as_slice()))
+    }
     let cx = ImageContext {
         reference,
         config: &image.config().config,
         walk: &walk,
         file_secrets: &secret_files.found,
+        passwd: shipped(&walk, &accounts.passwd, "/etc/passwd"),
+        shadow: shipped(&walk, &accounts.shadow, "/etc/shadow"),
         settings,
     };
     let findings = check(&cx);
