@@ -232,6 +232,70 @@ impl Hasher {
     }
 }
 
+/// A hasher that runs on its own thread, for layer streams: hashing every byte costs
+/// about as much as parsing the tar, so the two overlap instead of adding up. Bytes are
+/// batched so that small reads do not become small messages.
+pub(crate) struct BackgroundHasher {
+    batch: Vec<u8>,
+    sender: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
+    worker: Option<std::thread::JoinHandle<Digest>>,
+}
+
+const BATCH: usize = 256 * 1024;
+
+impl BackgroundHasher {
+    pub(crate) fn new(algorithm: Algorithm) -> BackgroundHasher {
+        // A few batches in flight bound the memory; the reader waits if hashing lags.
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+        let worker = std::thread::spawn(move || {
+            let mut hasher = Hasher::new(algorithm);
+            for batch in receiver {
+                hasher.update(&batch);
+            }
+            hasher.finish()
+        });
+        BackgroundHasher {
+            batch: Vec::with_capacity(BATCH),
+            sender: Some(sender),
+            worker: Some(worker),
+        }
+    }
+
+    pub(crate) fn update(&mut self, bytes: &[u8]) {
+        self.batch.extend_from_slice(bytes);
+        if self.batch.len() >= BATCH {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.batch.is_empty() {
+            return;
+        }
+        let full = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        if let Some(sender) = &self.sender {
+            // The worker only stops when the sender is dropped, so a send cannot fail
+            // while it is alive; if it died, `finish` reports no digest below.
+            let _ = sender.send(full);
+        }
+    }
+
+    /// The digest of everything passed to [`update`](Self::update); `None` only if the
+    /// hashing thread could not finish, which callers treat as a mismatch.
+    pub(crate) fn finish(mut self) -> Option<Digest> {
+        self.flush();
+        self.sender = None;
+        self.worker.take().and_then(|w| w.join().ok())
+    }
+}
+
+impl Drop for BackgroundHasher {
+    fn drop(&mut self) {
+        // Abandoned mid-stream (an error elsewhere): let the worker end, do not wait for it.
+        self.sender = None;
+    }
+}
+
 /// Lowercase hex of `bytes`.
 pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";

@@ -7,7 +7,7 @@
 
 use std::io::{self, Read};
 
-use crate::digest::{Algorithm, Digest, Hasher};
+use crate::digest::{Algorithm, BackgroundHasher, Digest, Hasher};
 use crate::error::{Error, ErrorKind};
 use crate::limits::read_bounded;
 
@@ -145,10 +145,11 @@ impl<R: Read> Read for VerifyingReader<R> {
 }
 
 /// A reader that hashes what passes through, for `diff_ids`: the digest of a layer's
-/// uncompressed tar stream.
+/// uncompressed tar stream. The hashing runs beside the reader (see [`BackgroundHasher`]).
 pub(crate) struct HashingReader<R> {
     inner: R,
-    hasher: Hasher,
+    hasher: BackgroundHasher,
+    algorithm: Algorithm,
     read: u64,
 }
 
@@ -156,7 +157,8 @@ impl<R: Read> HashingReader<R> {
     pub(crate) fn new(inner: R, algorithm: Algorithm) -> Self {
         HashingReader {
             inner,
-            hasher: Hasher::new(algorithm),
+            hasher: BackgroundHasher::new(algorithm),
+            algorithm,
             read: 0,
         }
     }
@@ -165,8 +167,16 @@ impl<R: Read> HashingReader<R> {
         self.read
     }
 
+    /// The inner reader and the digest of what was read. Should the hashing thread
+    /// fail, the digest is that of nothing, which no real diff_id matches, so the layer
+    /// fails verification rather than passing unchecked.
     pub(crate) fn finish(self) -> (R, Digest) {
-        (self.inner, self.hasher.finish())
+        let algorithm = self.algorithm;
+        let digest = self
+            .hasher
+            .finish()
+            .unwrap_or_else(|| Hasher::new(algorithm).finish());
+        (self.inner, digest)
     }
 }
 
