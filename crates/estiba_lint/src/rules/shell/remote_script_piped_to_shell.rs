@@ -1,97 +1,10 @@
 use estiba_shell::{CommandRef, RedirectOp, TextRange, Word, WordPart, WrapperKind};
 
-use super::helpers::{ShellRun, applet, excerpt, shell_runs};
+use super::helpers::{
+    CURL_OPTIONS_WITH_VALUE, ShellRun, WGET_OPTIONS_WITH_VALUE, applet, excerpt, shell_runs,
+};
 use crate::checker::{Checker, Sink};
 use crate::rule::{Check, declare_rule};
-
-/// curl options that take a value.
-const CURL_TAKES_VALUE: &[&str] = &[
-    "-A",
-    "-b",
-    "-c",
-    "-C",
-    "-d",
-    "-D",
-    "-e",
-    "-E",
-    "-F",
-    "-H",
-    "-K",
-    "-m",
-    "-o",
-    "-P",
-    "-Q",
-    "-r",
-    "-T",
-    "-u",
-    "-U",
-    "-w",
-    "-x",
-    "-X",
-    "-y",
-    "-Y",
-    "-z",
-    "-t",
-    "--output",
-    "--user-agent",
-    "--cookie",
-    "--cookie-jar",
-    "--data",
-    "--data-raw",
-    "--data-binary",
-    "--dump-header",
-    "--header",
-    "--max-time",
-    "--proxy",
-    "--request",
-    "--user",
-    "--write-out",
-    "--retry",
-    "--retry-delay",
-    "--retry-max-time",
-    "--connect-timeout",
-    "--cacert",
-    "--cert",
-    "--key",
-    "--output-dir",
-    "--url",
-    "--form",
-    "--range",
-    "--referer",
-    "--config",
-    "--proto",
-    "--proto-redir",
-    "--resolve",
-    "--interface",
-    "--limit-rate",
-];
-
-/// wget options that take a value.
-const WGET_TAKES_VALUE: &[&str] = &[
-    "-O",
-    "-o",
-    "-a",
-    "-P",
-    "-t",
-    "-T",
-    "-w",
-    "-U",
-    "-e",
-    "-i",
-    "--output-document",
-    "--output-file",
-    "--append-output",
-    "--directory-prefix",
-    "--tries",
-    "--timeout",
-    "--wait",
-    "--user-agent",
-    "--execute",
-    "--input-file",
-    "--header",
-    "--user",
-    "--password",
-];
 
 declare_rule! {
     /// ## What it does
@@ -255,7 +168,7 @@ fn downloads_to_stdout(cmd: &CommandRef<'_>) -> bool {
     let to_stdout = |v: Option<&str>| matches!(v, Some("-" | "/dev/stdout"));
     match name {
         "curl" => {
-            let split = estiba_shell::split_args(args, CURL_TAKES_VALUE);
+            let split = estiba_shell::split_args(args, CURL_OPTIONS_WITH_VALUE);
             if split.has(&[
                 "-O",
                 "--remote-name",
@@ -268,7 +181,7 @@ fn downloads_to_stdout(cmd: &CommandRef<'_>) -> bool {
             !split.has(&["-o", "--output"]) || to_stdout(split.value(&["-o", "--output"]))
         }
         "wget" => {
-            let split = estiba_shell::split_args(args, WGET_TAKES_VALUE);
+            let split = estiba_shell::split_args(args, WGET_OPTIONS_WITH_VALUE);
             to_stdout(split.value(&["-O", "--output-document"]))
         }
         _ => false,

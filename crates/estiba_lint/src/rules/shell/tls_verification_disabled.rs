@@ -1,15 +1,9 @@
 use estiba_dockerfile::InstructionKind;
 use estiba_shell::{CommandRef, TextRange, Word, WrapperKind, split_args};
 
-use super::helpers::{applet, shell_runs};
+use super::helpers::{CURL_OPTIONS_WITH_VALUE, applet, shell_runs};
 use crate::checker::{Checker, Sink};
 use crate::rule::{Check, declare_rule};
-
-/// curl options that take a value, so that a value such as `-o k` is not read as `-k`.
-const CURL_TAKES_VALUE: &[&str] = &[
-    "-A", "-b", "-c", "-C", "-d", "-D", "-e", "-E", "-F", "-H", "-K", "-m", "-o", "-P", "-Q", "-r",
-    "-T", "-u", "-U", "-w", "-x", "-X", "-y", "-Y", "-z", "-t",
-];
 
 declare_rule! {
     /// ## What it does
@@ -193,7 +187,7 @@ fn check_command(cmd: &CommandRef<'_>, found: &mut Vec<(TextRange, String)>) {
     match name {
         "curl" => report_options(
             args,
-            CURL_TAKES_VALUE,
+            CURL_OPTIONS_WITH_VALUE,
             &["-k", "--insecure", "--proxy-insecure", "--doh-insecure"],
             &|o| format!("`curl {o}` accepts any TLS certificate"),
             found,

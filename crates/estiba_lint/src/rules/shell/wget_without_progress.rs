@@ -1,56 +1,8 @@
 use estiba_shell::WordPart;
 
-use super::helpers::{applet, shell_runs, splits_fields};
+use super::helpers::{WGET_OPTIONS_WITH_VALUE, applet, shell_runs, splits_fields};
 use crate::checker::{Checker, Sink};
 use crate::rule::{Check, declare_rule};
-
-/// GNU wget options that take a value, so that a value is not mistaken for an option.
-const TAKES_VALUE: &[&str] = &[
-    "-O",
-    "-o",
-    "-a",
-    "-P",
-    "-t",
-    "-T",
-    "-w",
-    "-U",
-    "-e",
-    "-i",
-    "-B",
-    "-l",
-    "-A",
-    "-R",
-    "-D",
-    "-I",
-    "-X",
-    "-Q",
-    "--output-document",
-    "--output-file",
-    "--append-output",
-    "--directory-prefix",
-    "--tries",
-    "--timeout",
-    "--wait",
-    "--user-agent",
-    "--execute",
-    "--input-file",
-    "--base",
-    "--level",
-    "--accept",
-    "--reject",
-    "--domains",
-    "--include-directories",
-    "--exclude-directories",
-    "--quota",
-    "--header",
-    "--user",
-    "--password",
-    "--post-data",
-    "--post-file",
-    "--ca-certificate",
-    "--certificate",
-    "--private-key",
-];
 
 declare_rule! {
     /// ## What it does
@@ -118,7 +70,7 @@ impl Check for WgetWithoutProgress {
                 if values.iter().any(|v| v.starts_with("-nv")) {
                     continue;
                 }
-                let args = estiba_shell::split_args(&values, TAKES_VALUE);
+                let args = estiba_shell::split_args(&values, WGET_OPTIONS_WITH_VALUE);
                 let quiet = args.has(&[
                     "-q",
                     "--quiet",
