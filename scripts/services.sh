@@ -8,8 +8,10 @@
 #                                    stop what `start` started (by the PIDs it recorded)
 #                                    and, with --remove, delete DIR once nothing is mounted there
 #
-# DIR/env sets ESTIBA_TEST_DOCKER_HOST, ESTIBA_TEST_REGISTRY and ESTIBA_TEST_IMAGES; tests
-# that need a service skip with a message when its variable is unset.
+# DIR/env sets ESTIBA_TEST_DOCKER_HOST, ESTIBA_TEST_REGISTRY, ESTIBA_TEST_IMAGES, the
+# registries with htpasswd and with token auth (ESTIBA_TEST_AUTH_REGISTRY,
+# ESTIBA_TEST_TOKEN_*) and more; tests that need a service skip with a message when its
+# variable is unset.
 set -euo pipefail
 
 die() { echo "services.sh: $*" >&2; exit 1; }
@@ -85,7 +87,8 @@ free_port() {
 # arg visible in history, in a file deleted by a later layer; setuid and world-writable
 # files; an apt cache; a file written then deleted by the next layer (wasted space); a
 # second uid-0 account and an empty root password; an exposed SSH port; no USER, no
-# HEALTHCHECK.
+# HEALTHCHECK; a secret in a label; an ADD of a URL and a download piped to a shell in
+# the history; a shell-form CMD.
 build_busybox_image() {
     local ctx=$DIR/ctx-busybox
     mkdir -p "$ctx"
@@ -101,7 +104,7 @@ COPY busybox /bin/busybox
 RUN ["/bin/busybox", "--install", "-s", "/bin"]
 ARG GITHUB_TOKEN
 ENV AWS_ACCESS_KEY_ID=AKIA$(openssl rand -hex 8 | tr 'a-f' 'A-F') AWS_SECRET_ACCESS_KEY=$secret
-LABEL org.opencontainers.image.title=planted
+LABEL org.opencontainers.image.title=planted com.example.deploy-token=$(openssl rand -base64 24 | tr -d '/+=')
 RUN mkdir -p /root/.ssh /etc /tmp /var/cache/apt/archives /var/lib/apt/lists /data \
  && echo "root:x:0:0:root:/root:/bin/sh" > /etc/passwd \
  && echo "toor:x:0:0:second root:/root:/bin/sh" >> /etc/passwd \
@@ -114,8 +117,11 @@ RUN cp /bin/busybox /bin/suid-shell && chmod 4755 /bin/suid-shell && chmod 0777 
  && dd if=/dev/zero of=/var/lib/apt/lists/index bs=1024 count=256 2>/dev/null
 RUN dd if=/dev/zero of=/tmp/build-artifact bs=1024 count=3072 2>/dev/null
 RUN rm /tmp/build-artifact
+# A download fetched by the daemon (the registry's empty JSON) and one piped to a shell.
+ADD http://$REGISTRY/v2/ /etc/registry-ping.json
+RUN wget -qO- http://127.0.0.1:9/install.sh | sh || true
 EXPOSE 22 8080
-CMD ["/bin/sh"]
+CMD httpd -f -p 8080
 EOF
     docker_cli build -q --build-arg GITHUB_TOKEN="$token" -t estiba-test/planted:1 "$ctx" >/dev/null
     echo "$token" >"$DIR/planted-token"
@@ -148,9 +154,89 @@ export_images() {
         skopeo copy -q "docker-archive:$out/$name.docker.tar" "oci-archive:$out/$name.oci.tar:$image" >/dev/null
         skopeo copy -q --dest-tls-verify=false "docker-archive:$out/$name.docker.tar" \
             "docker://$REGISTRY/estiba-test/$image" >/dev/null
-        skopeo copy -q --dest-tls-verify=false --dest-compress-format zstd \
-            "docker-archive:$out/$name.docker.tar" "docker://$REGISTRY/estiba-test/$name:zstd" >/dev/null
+        # zstd layers need an OCI manifest (Docker's schema 2 has no zstd type), and a
+        # direct push would reuse the gzip blobs already there: compress into a layout,
+        # then push that unchanged.
+        rm -rf "$out/$name.zstd.oci"
+        skopeo copy -q --format oci --dest-compress-format zstd \
+            "docker-archive:$out/$name.docker.tar" "oci:$out/$name.zstd.oci:zstd" >/dev/null
+        skopeo copy -q --preserve-digests --dest-tls-verify=false \
+            "oci:$out/$name.zstd.oci:zstd" "docker://$REGISTRY/estiba-test/$name:zstd" >/dev/null
+        rm -rf "$out/$name.zstd.oci"
     done
+}
+
+# The planted image in the htpasswd registry too, for the credential tests.
+push_auth_images() {
+    skopeo copy -q --dest-tls-verify=false --dest-creds "estiba:$(cat "$DIR/registry-password")" \
+        "docker-archive:$DIR/images/planted.docker.tar" "docker://$AUTH_REGISTRY/estiba-test/planted:1" >/dev/null
+}
+
+# A two-platform image (linux/amd64 and linux/arm64) pushed as a manifest list. Each
+# is FROM scratch + COPY, so no emulator is needed to build the foreign one.
+push_multi_platform_image() {
+    local ctx=$DIR/ctx-multi arch
+    export DOCKER_CONFIG=$DIR/docker-cli
+    mkdir -p "$ctx" "$DOCKER_CONFIG"
+    printf 'FROM scratch\nCOPY arch /arch\n' >"$ctx/Dockerfile"
+    for arch in amd64 arm64; do
+        echo "$arch" >"$ctx/arch"
+        docker_cli build -q --platform "linux/$arch" -t "estiba-test/multi:$arch" "$ctx" >/dev/null
+        docker_cli save -o "$ctx/$arch.tar" "estiba-test/multi:$arch"
+        skopeo copy -q --dest-tls-verify=false "docker-archive:$ctx/$arch.tar" \
+            "docker://$REGISTRY/estiba-test/multi:$arch" >/dev/null
+    done
+    DOCKER_CLI_EXPERIMENTAL=enabled docker_cli manifest create --insecure \
+        "$REGISTRY/estiba-test/multi:1" "$REGISTRY/estiba-test/multi:amd64" \
+        "$REGISTRY/estiba-test/multi:arm64" >/dev/null
+    DOCKER_CLI_EXPERIMENTAL=enabled docker_cli manifest push --insecure \
+        "$REGISTRY/estiba-test/multi:1" >/dev/null
+    unset DOCKER_CONFIG
+}
+
+b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+
+# A JWT as the registry's token auth expects it: RS256, the signing certificate in
+# `x5c`, access claims for the given repository actions ("pull" or "pull,push").
+mint_token() {
+    local actions=$1 now header claims jti
+    now=$(date +%s)
+    jti=$(openssl rand -hex 16)
+    header=$(printf '{"typ":"JWT","alg":"RS256","x5c":["%s"]}' \
+        "$(openssl x509 -in "$DIR/token-cert.pem" -outform DER | openssl base64 -A)" | b64url)
+    claims=$(printf '{"iss":"estiba-test-issuer","sub":"estiba","aud":"estiba-test-registry","exp":%d,"nbf":%d,"iat":%d,"jti":"%s","access":[{"type":"repository","name":"estiba-test/planted","actions":[%s]}]}' \
+        $((now + 10 * 365 * 86400)) $((now - 3600)) $((now - 3600)) "$jti" \
+        "$(echo "$actions" | sed 's/[a-z]*/"&"/g')" | b64url)
+    printf '%s.%s.%s' "$header" "$claims" \
+        "$(printf '%s.%s' "$header" "$claims" | openssl dgst -sha256 -sign "$DIR/token-key.pem" -binary | b64url)"
+}
+
+# A registry with bearer-token auth whose realm is a port nobody serves here: the tests
+# start their own token server on it. The tokens are minted here, long-lived, with the
+# key the registry trusts; a push token puts the planted image in.
+start_token_registry() {
+    local port=$1 realm_port=$2 name=registry-token
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=estiba-test-token-issuer" \
+        -keyout "$DIR/token-key.pem" -out "$DIR/token-cert.pem" 2>/dev/null
+    mkdir -p "$DIR/$name-data"
+    {
+        echo "version: 0.1"
+        echo "log: {level: warn}"
+        echo "storage: {filesystem: {rootdirectory: $DIR/$name-data}, delete: {enabled: true}}"
+        echo "http: {addr: 127.0.0.1:$port}"
+        echo "auth: {token: {realm: 'http://127.0.0.1:$realm_port/token', service: estiba-test-registry, issuer: estiba-test-issuer, rootcertbundle: $DIR/token-cert.pem}}"
+    } >"$DIR/$name.yml"
+    docker-registry serve "$DIR/$name.yml" >"$DIR/$name.log" 2>&1 &
+    echo $! >"$DIR/$name.pid"
+    local up=0
+    for _ in $(seq 1 30); do
+        [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v2/") == 401 ]] && { up=1; break; }
+        sleep 0.5
+    done
+    ((up)) || die "registry $name did not start"
+    mint_token pull >"$DIR/token-pull"
+    skopeo copy -q --dest-tls-verify=false --dest-registry-token "$(mint_token pull,push)" \
+        "docker-archive:$DIR/images/planted.docker.tar" "docker://127.0.0.1:$port/estiba-test/planted:1" >/dev/null
 }
 
 cmd=${1:-}
@@ -172,6 +258,12 @@ case $cmd in
         build_busybox_image
         build_debian_image
         export_images
+        AUTH_REGISTRY=127.0.0.1:$auth_port
+        push_auth_images
+        push_multi_platform_image
+        token_port=$(free_port)
+        token_realm_port=$(free_port)
+        start_token_registry "$token_port" "$token_realm_port"
         {
             echo "export ESTIBA_TEST_DOCKER_HOST=$DOCKER_HOST_URL"
             echo "export ESTIBA_TEST_REGISTRY=$REGISTRY"
@@ -179,12 +271,18 @@ case $cmd in
             echo "export ESTIBA_TEST_AUTH_PASSWORD_FILE=$DIR/registry-password"
             echo "export ESTIBA_TEST_IMAGES=$DIR/images"
             echo "export ESTIBA_TEST_PLANTED_TOKEN_FILE=$DIR/planted-token"
+            echo "export ESTIBA_TEST_ZSTD_IMAGE=$REGISTRY/estiba-test/planted:zstd"
+            echo "export ESTIBA_TEST_MULTI_PLATFORM_IMAGE=$REGISTRY/estiba-test/multi:1"
+            echo "export ESTIBA_TEST_AUTH_IMAGE=$AUTH_REGISTRY/estiba-test/planted:1"
+            echo "export ESTIBA_TEST_TOKEN_REGISTRY=127.0.0.1:$token_port"
+            echo "export ESTIBA_TEST_TOKEN_REALM_PORT=$token_realm_port"
+            echo "export ESTIBA_TEST_TOKEN_FILE=$DIR/token-pull"
         } >"$DIR/env"
         echo "== services ready: $DIR/env"
         ;;
     stop)
         pids=()
-        for pidfile in "$DIR"/registry.pid "$DIR"/registry-auth.pid "$DIR"/dockerd.pid; do
+        for pidfile in "$DIR"/registry.pid "$DIR"/registry-auth.pid "$DIR"/registry-token.pid "$DIR"/dockerd.pid; do
             [[ -s $pidfile ]] || continue
             pid=$(cat "$pidfile")
             kill "$pid" 2>/dev/null && pids+=("$pid")

@@ -26,7 +26,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use estiba_image::{
-    EntryMeta, Limits, OpenOptions, Platform, SourceRef, Visitor, WalkReport, open, walk,
+    EntryMeta, Limits, OpenOptions, Platform, SourceRef, FileAnalyzer, WalkReport, open, walk,
 };
 use libfuzzer_sys::fuzz_target;
 use sha2::{Digest as _, Sha256};
@@ -46,6 +46,7 @@ fn limits() -> Limits {
         max_index_depth: 8,
         max_archive_entries: 2_000,
         max_visit_bytes: 64 * KIB,
+        max_export_bytes: 8 * MIB,
     }
 }
 
@@ -53,6 +54,7 @@ fn options() -> OpenOptions {
     OpenOptions {
         platform: Some(Platform::new("linux", "amd64", None)),
         limits: limits(),
+        ..OpenOptions::default()
     }
 }
 
@@ -74,32 +76,28 @@ impl Drop for TempFile<'_> {
 }
 
 /// Wants every entry and reads every file's contents, so that the walk's delivery path
-/// (bounded by `max_visit_bytes`) runs too.
-#[derive(Default)]
-struct Everything {
-    entries: u64,
-    bytes: u64,
-    removed: u64,
-}
+/// (bounded by `max_visit_bytes`) runs too; returns the byte count as its observation.
+struct Everything;
 
-impl Visitor for Everything {
+impl FileAnalyzer for Everything {
+    fn id(&self) -> &str {
+        "fuzz-everything/1"
+    }
+
     fn wants(&self, _path: &str, _meta: &EntryMeta) -> bool {
         true
     }
 
-    fn visit(&mut self, _layer: usize, _path: &str, _meta: &EntryMeta, contents: &mut dyn Read) {
-        self.entries += 1;
+    fn analyze(&self, _path: &str, _meta: &EntryMeta, contents: &mut dyn Read) -> Option<Vec<u8>> {
+        let mut bytes = 0u64;
         let mut buf = [0u8; 8192];
         loop {
             match contents.read(&mut buf) {
                 Ok(0) | Err(_) => break,
-                Ok(n) => self.bytes += n as u64,
+                Ok(n) => bytes += n as u64,
             }
         }
-    }
-
-    fn removed(&mut self, _layer: usize, _path: &str) {
-        self.removed += 1;
+        Some(bytes.to_le_bytes().to_vec())
     }
 }
 
@@ -126,8 +124,7 @@ fn open_and_walk(source: &SourceRef) {
     let _ = (image.reference(), image.manifest_digest(), image.manifest());
     let config = image.config();
     let _ = config.config.platform();
-    let mut visitor = Everything::default();
-    let report = match walk(image.as_ref(), &options.limits, &mut [&mut visitor]) {
+    let report = match walk(image.as_ref(), &options.limits, &[&Everything]) {
         Ok(report) => report,
         Err(e) => {
             let message = error_chain(&e);
@@ -139,13 +136,13 @@ fn open_and_walk(source: &SourceRef) {
     };
     if debug() {
         eprintln!(
-            "{}: ok: {} layers, {} paths, {} anomalies, {} visited, {} removed",
+            "{}: ok: {} layers, {} paths, {} anomalies, {} visited, {} deleted",
             transport(source),
             report.layers.len(),
             report.fs.len(),
             report.anomalies().count(),
-            visitor.entries,
-            visitor.removed
+            report.observations.len(),
+            report.fs.deleted().count()
         );
     }
     query(&report);

@@ -29,9 +29,12 @@ pub enum Command {
     /// Check container images: config, build history and files.
     ///
     /// SOURCE is `docker-archive:PATH[@TAG|@N]` (`docker save` output),
-    /// `oci:DIR[:REF]` or `oci-archive:PATH[:REF]` (OCI image layouts), or `dir:PATH` (an
-    /// unpacked root filesystem). Every blob is verified against its digest; nothing from
-    /// the image is extracted or executed.
+    /// `oci:DIR[:REF]` or `oci-archive:PATH[:REF]` (OCI image layouts), `dir:PATH` (an
+    /// unpacked root filesystem), `docker-daemon:REF` (an image in the Docker Engine
+    /// that `--docker-host` or `DOCKER_HOST` names, by name, ID or digest), or
+    /// `registry:REF` or a bare REF such as `nginx:1.27` (an image in a registry, with
+    /// the credentials `docker login` stored). Every blob is verified against its digest;
+    /// nothing from the image is extracted or executed.
     Image(ImageArgs),
     /// List the rule catalogue.
     Rules(RulesArgs),
@@ -84,6 +87,21 @@ pub struct ImageArgs {
     #[arg(long, value_name = "PLATFORM", help_heading = "Input")]
     pub platform: Option<String>,
 
+    /// Docker Engine for `docker-daemon:` sources: `unix:///path/to/docker.sock` or
+    /// `tcp://host:port` (default: `DOCKER_HOST`, else `unix:///var/run/docker.sock`).
+    #[arg(long, value_name = "ADDRESS", help_heading = "Input")]
+    pub docker_host: Option<String>,
+
+    /// Registry (`host:port`, or `host` for every port) to reach without verified TLS:
+    /// HTTPS without certificate checks first, then plain HTTP (repeatable). Loopback
+    /// registries are always reached so.
+    #[arg(
+        long = "insecure-registry",
+        value_name = "HOST",
+        help_heading = "Input"
+    )]
+    pub insecure_registries: Vec<String>,
+
     /// Report images built more than DAYS days ago (`image-age`).
     #[arg(
         long,
@@ -92,6 +110,20 @@ pub struct ImageArgs {
         help_heading = "Rules"
     )]
     pub max_age: u32,
+
+    /// Directory of the layer cache (default: `$XDG_CACHE_HOME/estiba`, else
+    /// `~/.cache/estiba`). Layers already analysed there are not read again.
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "ESTIBA_CACHE_DIR",
+        help_heading = "Input"
+    )]
+    pub cache_dir: Option<std::path::PathBuf>,
+
+    /// Read every layer, neither using nor filling the layer cache.
+    #[arg(long, help_heading = "Input")]
+    pub no_cache: bool,
 
     #[command(flatten)]
     pub common: CommonArgs,

@@ -1,15 +1,14 @@
 //! `estiba image`: open each image source, walk it once, run the image rules, report.
 
-use std::io::IsTerminal;
-
 use anyhow::{Context, Result};
 use estiba_diagnostics::Finding;
-use estiba_image::{ImageConfig, OpenOptions, Platform, WalkReport};
-use estiba_image_checks::ImageSettings;
+use estiba_image::{DEFAULT_CACHE_BYTES, ImageConfig, LayerCache, OpenOptions, Platform};
+use estiba_image_checks::{ImageScan, ImageSettings};
+use estiba_report::{DistroSummary, ImageSummary};
 use rayon::prelude::*;
 
 use crate::lint::{finish, load_config};
-use estiba::args::{FormatArg, ImageArgs};
+use estiba::args::ImageArgs;
 
 pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
     let common = &args.common;
@@ -22,31 +21,40 @@ pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
         .context("--platform")?;
     let options = OpenOptions {
         platform,
+        docker_host: args.docker_host.clone(),
+        insecure_registries: args.insecure_registries.clone(),
+        progress: crate::progress::Bars::for_terminal(),
+        cache_dir: args.cache_dir.clone(),
         ..OpenOptions::default()
     };
     let settings = ImageSettings {
         today: crate::today(),
         max_age_days: args.max_age,
     };
+    // The cache is an optimisation: a directory that cannot be created means no cache.
+    let cache = if args.no_cache {
+        None
+    } else {
+        args.cache_dir
+            .clone()
+            .or_else(LayerCache::default_dir)
+            .and_then(|dir| LayerCache::new(&dir, DEFAULT_CACHE_BYTES).ok())
+    };
     let results: Vec<Result<Scanned, String>> = args
         .sources
         .par_iter()
-        .map(|source| scan(source, &options, &settings).map_err(|e| e.to_string()))
+        .map(|source| scan(source, &options, &settings, cache.as_ref()).map_err(|e| e.to_string()))
         .collect();
 
     let mut findings = Vec::new();
     let mut targets = Vec::new();
     let mut errors = Vec::new();
-    // The summary goes above the findings when a person reads them.
-    let show_summary = matches!(common.format, FormatArg::Text)
-        && common.output.is_none()
-        && std::io::stdout().is_terminal();
+    // What each image is, shown above the findings (text) and as `images` (JSON).
+    let mut images = Vec::new();
     for (source, result) in args.sources.iter().zip(results) {
         match result {
             Ok(scanned) => {
-                if show_summary {
-                    println!("{}", scanned.summary);
-                }
+                images.push(scanned.summary);
                 findings.extend(scanned.findings);
                 targets.push(source.clone());
             }
@@ -64,11 +72,12 @@ pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
         &[],
         &targets,
         &errors,
+        &images,
     )
 }
 
 struct Scanned {
-    summary: String,
+    summary: ImageSummary,
     findings: Vec<Finding>,
 }
 
@@ -76,20 +85,31 @@ fn scan(
     source: &str,
     options: &OpenOptions,
     settings: &ImageSettings,
+    cache: Option<&LayerCache>,
 ) -> Result<Scanned, estiba_image::Error> {
     let image = estiba_image::open_str(source, options)?;
-    let scan = estiba_image_checks::scan(image.as_ref(), source, &options.limits, settings)?;
-    let digest = image
-        .manifest_digest()
-        .map_or_else(|| "-".to_owned(), ToString::to_string);
+    let scan = estiba_image_checks::scan(image.as_ref(), source, &options.limits, settings, cache)?;
+    let digest = image.manifest_digest().map(ToString::to_string);
     Ok(Scanned {
-        summary: summary(source, &digest, &image.config().config, &scan.walk),
+        summary: summary(
+            source,
+            digest,
+            &image.config().config,
+            &scan,
+            &settings.today,
+        ),
         findings: scan.findings,
     })
 }
 
-/// The header `estiba image` prints above the findings of one image.
-fn summary(source: &str, digest: &str, c: &ImageConfig, walk: &WalkReport) -> String {
+/// What the report says about one image, above its findings.
+fn summary(
+    source: &str,
+    digest: Option<String>,
+    c: &ImageConfig,
+    scan: &ImageScan,
+    today: &str,
+) -> ImageSummary {
     let platform = [
         c.os.as_deref(),
         c.architecture.as_deref(),
@@ -99,26 +119,22 @@ fn summary(source: &str, digest: &str, c: &ImageConfig, walk: &WalkReport) -> St
     .flatten()
     .collect::<Vec<_>>()
     .join("/");
-    let size: u64 = walk.layers.iter().map(|l| l.tar_size).sum();
-    let files: u64 = walk.layers.iter().map(|l| l.file_bytes).sum();
-    let wasted = walk.wasted_bytes();
-    #[allow(clippy::cast_precision_loss)] // a percentage
-    let efficiency = if files == 0 {
-        100.0
-    } else {
-        100.0 * (1.0 - wasted as f64 / files as f64)
-    };
-    format!(
-        "image     {source}\ndigest    {digest}\nplatform  {}\ncreated   {}\nlayers    {} ({:.1} MiB uncompressed)\nwasted    {:.1} MiB ({efficiency:.0}% efficiency)\n",
-        if platform.is_empty() { "-" } else { &platform },
-        c.created.as_deref().unwrap_or("-"),
-        walk.layers.len(),
-        mib(size),
-        mib(wasted),
-    )
-}
-
-#[allow(clippy::cast_precision_loss)] // sizes shown to one decimal place
-fn mib(bytes: u64) -> f64 {
-    bytes as f64 / (1024.0 * 1024.0)
+    let walk = &scan.walk;
+    ImageSummary {
+        reference: source.to_owned(),
+        digest,
+        platform: (!platform.is_empty()).then_some(platform),
+        distro: scan.distro.as_ref().map(|d| DistroSummary {
+            id: d.id.clone(),
+            version_id: d.version_id.clone(),
+            name: d.display(),
+            distroless: d.distroless,
+        }),
+        size_bytes: walk.layers.iter().map(|l| l.tar_size).sum(),
+        file_bytes: walk.layers.iter().map(|l| l.file_bytes).sum(),
+        wasted_bytes: walk.wasted_bytes(),
+        layers: walk.layers.len(),
+        created: c.created.clone(),
+        age_days: estiba_image_checks::image_age_days(c, today),
+    }
 }

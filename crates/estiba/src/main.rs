@@ -5,6 +5,7 @@ mod config;
 mod image;
 mod inputs;
 mod lint;
+mod progress;
 mod rules;
 
 use std::io::IsTerminal;

@@ -395,9 +395,18 @@ fn image_verb_exit_codes_and_json() {
     let rules: Vec<&str> = found.iter().filter_map(|f| f["rule"].as_str()).collect();
     assert_eq!(rules, ["IM001", "IM002", "IM010"]);
     assert_eq!(found[0]["location"]["image"], source.as_str());
+    // What was scanned: the JSON `images` and the text header above the findings.
+    let image = &json(&out)["images"][0];
+    assert_eq!(image["reference"], source.as_str());
+    assert_eq!(image["layers"], 1);
 
     let out = estiba(dir.path(), &["image", "--fail-on", "high", &source]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out).starts_with(&format!("image     {source}\n")),
+        "{}",
+        stdout(&out)
+    );
 
     let missing = format!(
         "docker-archive:{}",

@@ -16,6 +16,7 @@ mod severity;
 mod source;
 
 pub mod docs;
+pub mod eol;
 pub mod ports;
 
 pub use atomic::write_atomically;

@@ -12,8 +12,8 @@ fn main() {
         std::process::exit(2);
     };
     let options = OpenOptions::default();
-    let result = open_str(&source, &options)
-        .and_then(|image| walk(image.as_ref(), &options.limits, &mut []));
+    let result =
+        open_str(&source, &options).and_then(|image| walk(image.as_ref(), &options.limits, &[]));
     match result {
         Ok(report) => {
             println!(

@@ -25,6 +25,21 @@ pub enum Compression {
     Zstd,
 }
 
+impl Compression {
+    /// The compression a layer media type declares (`…tar+gzip`, `…tar+zstd`, Docker's
+    /// `…tar.gzip`), for when the blob itself is not read.
+    #[must_use]
+    pub fn from_media_type(media_type: &str) -> Compression {
+        if media_type.ends_with("gzip") {
+            Compression::Gzip
+        } else if media_type.ends_with("zstd") {
+            Compression::Zstd
+        } else {
+            Compression::None
+        }
+    }
+}
+
 impl std::fmt::Display for Compression {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {

@@ -117,6 +117,8 @@ pub enum LimitKind {
     IndexDepth,
     /// [`Limits::max_archive_entries`](crate::Limits::max_archive_entries): members of an image archive.
     ArchiveEntries,
+    /// [`Limits::max_export_bytes`](crate::Limits::max_export_bytes): an image exported by a Docker Engine.
+    ExportBytes,
 }
 
 impl std::fmt::Display for LimitKind {
@@ -130,6 +132,7 @@ impl std::fmt::Display for LimitKind {
             LimitKind::JsonBytes => "bytes per JSON document",
             LimitKind::IndexDepth => "nested index depth",
             LimitKind::ArchiveEntries => "members per image archive",
+            LimitKind::ExportBytes => "bytes per image exported by the Docker Engine",
         })
     }
 }
@@ -157,6 +160,15 @@ pub enum ErrorKind {
         transport: &'static str,
         /// The reference that was asked for.
         reference: String,
+    },
+
+    /// Talking to the Docker Engine of a `docker-daemon:` source failed: no daemon at
+    /// the address, no access to its socket, a daemon error such as `No such image`
+    /// (with the daemon's message and status), a malformed reply, a timeout.
+    #[error(transparent)]
+    DockerEngine {
+        /// The client's error, which names the daemon's address.
+        source: estiba_engine::Error,
     },
 
     /// Reading a host file or directory failed (not found, permission denied, …).
@@ -348,6 +360,88 @@ pub enum ErrorKind {
         max: u64,
     },
 
+    /// An image reference (`registry:REF` or a bare `REF`) does not follow the
+    /// reference grammar: uppercase in the repository, a bad tag, port or digest.
+    #[error("invalid image reference `{reference}`: {reason}")]
+    InvalidReference {
+        /// The reference as given.
+        reference: String,
+        /// Why it was rejected.
+        reason: String,
+    },
+
+    /// The registry refused access: no credentials where they are needed, credentials
+    /// it rejects (a 401 after authenticating), a 403, or a token server that refuses.
+    #[error("{registry}: access to repository `{repository}` denied: {reason}")]
+    Unauthorized {
+        /// The registry host.
+        registry: String,
+        /// The repository asked for.
+        repository: String,
+        /// What the registry or token server said, without any secret.
+        reason: String,
+    },
+
+    /// The registry answered a request with a status that cannot be used: 404 for an
+    /// unknown tag, manifest or blob, 400, or a 429/5xx that persisted through every retry.
+    #[error("{registry}: {what}: HTTP {status}{}", detail_suffix(detail))]
+    RegistryStatus {
+        /// The registry host.
+        registry: String,
+        /// The request, e.g. `manifest team/app:1` or `blob sha256:…`.
+        what: String,
+        /// The HTTP status.
+        status: u16,
+        /// The registry's own error text (`MANIFEST_UNKNOWN: manifest unknown`), if any.
+        detail: String,
+    },
+
+    /// The registry could not be reached or the connection failed: host not found,
+    /// connection refused or reset, TLS failure, a malformed HTTP answer.
+    #[error("{registry}: {what}: {reason}")]
+    Network {
+        /// The registry (or token server, storage host) contacted.
+        registry: String,
+        /// The request.
+        what: String,
+        /// What failed.
+        reason: String,
+    },
+
+    /// The registry stopped answering: no byte arrived within the read timeout, or the
+    /// connection could not be set up within the connect timeout.
+    #[error("{registry}: {what}: timed out ({reason})")]
+    Timeout {
+        /// The host contacted.
+        registry: String,
+        /// The request.
+        what: String,
+        /// Which timeout expired.
+        reason: String,
+    },
+
+    /// A request was redirected more times than allowed (a redirect loop), or to a
+    /// location that may not be followed (a non-HTTP URL, HTTPS to plain HTTP).
+    #[error("{registry}: {what}: {reason}")]
+    Redirect {
+        /// The registry host.
+        registry: String,
+        /// The request.
+        what: String,
+        /// What was wrong with the redirects.
+        reason: String,
+    },
+
+    /// Credentials could not be read: a malformed Docker `config.json`, or a credential
+    /// helper that is missing, fails or answers nonsense.
+    #[error("credentials for {registry}: {reason}")]
+    Credentials {
+        /// The registry the credentials are for.
+        registry: String,
+        /// What went wrong (never the secret itself).
+        reason: String,
+    },
+
     /// A layer index past the end of the image's layers.
     #[error("layer {index} does not exist (the image has {count} layers)")]
     LayerOutOfRange {
@@ -356,6 +450,11 @@ pub enum ErrorKind {
         /// The number of layers.
         count: usize,
     },
+
+    /// The walk stopped reading a layer because another layer failed and no error was
+    /// recorded for it (not expected: the failing layer's error is reported instead).
+    #[error("the layer walk was cancelled")]
+    Cancelled,
 }
 
 fn list(items: &[String]) -> String {
@@ -363,5 +462,13 @@ fn list(items: &[String]) -> String {
         "none".to_owned()
     } else {
         items.join(", ")
+    }
+}
+
+fn detail_suffix(detail: &str) -> String {
+    if detail.is_empty() {
+        String::new()
+    } else {
+        format!(" ({detail})")
     }
 }

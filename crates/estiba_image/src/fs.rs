@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 
 /// What kind of filesystem object an entry is.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum EntryKind {
     /// A regular file.
@@ -54,7 +54,7 @@ pub enum EntryKind {
 }
 
 /// Metadata of one entry, as stored in the layer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EntryMeta {
     /// The kind of object.
     pub kind: EntryKind,

@@ -37,9 +37,13 @@ pub struct Limits {
     pub max_index_depth: usize,
     /// Members of an image archive (`docker save` or OCI tar). Default 1 million.
     pub max_archive_entries: u64,
-    /// Bytes of one file's contents handed to a [`Visitor`](crate::Visitor); the rest of
+    /// Bytes of one file's contents handed to a [`FileAnalyzer`](crate::FileAnalyzer); the rest of
     /// the file is skipped (but still hashed). Default 32 MiB.
     pub max_visit_bytes: u64,
+    /// Bytes of the `docker save` archive a Docker Engine exports for a
+    /// `docker-daemon:` source, which is spooled to the cache directory before it is
+    /// read (the daemon writes its index last). Default 256 GiB.
+    pub max_export_bytes: u64,
 }
 
 impl Default for Limits {
@@ -57,6 +61,7 @@ impl Default for Limits {
             max_index_depth: 8,
             max_archive_entries: 1_000_000,
             max_visit_bytes: 32 * MIB,
+            max_export_bytes: 256 * GIB,
         }
     }
 }
@@ -91,11 +96,6 @@ impl<R: Read> LimitReader<R> {
             blob: blob.to_owned(),
             tripped: false,
         }
-    }
-
-    /// Bytes that came through so far.
-    pub(crate) fn consumed(&self) -> u64 {
-        self.max - self.remaining
     }
 
     pub(crate) fn into_inner(self) -> R {

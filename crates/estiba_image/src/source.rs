@@ -3,8 +3,8 @@
 //! An [`ImageSource`] yields an image's layers, config, manifest, name and manifest
 //! digest, and opens each layer as a byte stream. Everything above it (the layer walk,
 //! analyzers) is the same whether the bytes came from a `docker save` archive, an OCI
-//! layout, or, later, a registry or a Docker Engine: those transports plug in by
-//! implementing this trait.
+//! layout or a registry (the OCI distribution API, streamed, never written to disk);
+//! a Docker Engine transport plugs in the same way.
 //!
 //! Manifests, indexes and configs are verified against their digests when a source is
 //! opened; layer blobs are verified while the walk streams them (see
@@ -12,18 +12,26 @@
 
 mod dir;
 mod docker_archive;
+mod docker_daemon;
 mod layout;
+mod progress;
+mod registry;
 mod store;
 
+use std::ffi::OsString;
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 
 use crate::digest::Digest;
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::Limits;
 use crate::oci::{ConfigBlob, Manifest, Platform};
+
+pub use progress::Progress;
+pub use registry::NetworkOptions;
 
 /// One layer of an image, base layer first.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,9 +128,9 @@ impl fmt::Display for ArchiveSelector {
 /// | `oci:DIR[:REF]` | an OCI image layout directory; REF matches `org.opencontainers.image.ref.name` |
 /// | `oci-archive:PATH[:REF]` | an OCI image layout in a tar file |
 /// | `dir:PATH` | an unpacked root filesystem |
-/// | `registry:REF` | a registry image (not yet supported) |
-/// | `docker-daemon:REF` | an image in the local Docker Engine (not yet supported) |
-/// | `REF` | a bare reference (not yet supported) |
+/// | `registry:REF` | an image in a registry (`nginx:1.27`, `127.0.0.1:5000/app@sha256:…`) |
+/// | `docker-daemon:REF` | an image in a Docker Engine (`DOCKER_HOST`), by name, ID or digest |
+/// | `REF` | a bare reference: the same as `registry:REF` |
 ///
 /// In `oci:` and `oci-archive:` the path ends at the first `:` (as in skopeo), so a
 /// REF may itself contain colons (`oci:layout:docker.io/library/nginx:1.27`). In
@@ -156,7 +164,7 @@ pub enum SourceRef {
         /// The root filesystem directory.
         path: PathBuf,
     },
-    /// `registry:` (not yet supported).
+    /// `registry:`.
     Registry {
         /// The image reference.
         reference: String,
@@ -166,7 +174,7 @@ pub enum SourceRef {
         /// The image reference.
         reference: String,
     },
-    /// A bare reference with no transport (not yet supported).
+    /// A bare reference with no transport: a registry image.
     Reference {
         /// The image reference.
         reference: String,
@@ -297,14 +305,38 @@ pub struct OpenOptions {
     pub platform: Option<Platform>,
     /// Bounds on hostile input.
     pub limits: Limits,
+    /// Registries that may be reached without verified TLS, as `host:port` or `host`
+    /// (every port): HTTPS without certificate checks is tried first, then plain HTTP,
+    /// as Docker does. Loopback hosts (`localhost`, `127.0.0.0/8`, `::1`) are always
+    /// treated so; every other registry is HTTPS with verified certificates.
+    pub insecure_registries: Vec<String>,
+    /// The directory of Docker's `config.json`, where registry credentials are found;
+    /// `None`: `$DOCKER_CONFIG`, else `~/.docker`.
+    pub docker_config_dir: Option<PathBuf>,
+    /// The `PATH` searched for `docker-credential-*` helpers; `None`: the process's.
+    /// Helpers run with the process's environment either way.
+    pub credential_helper_path: Option<OsString>,
+    /// Timeouts, retries and redirects for registries.
+    pub network: NetworkOptions,
+    /// Told about blob downloads (registry layers) as they happen.
+    pub progress: Option<Arc<dyn Progress>>,
+    /// The Docker Engine of `docker-daemon:` sources (`unix:///path`, `tcp://host:port`);
+    /// `None`: `$DOCKER_HOST`, else `unix:///var/run/docker.sock`.
+    pub docker_host: Option<String>,
+    /// estiba's cache directory, where a `docker-daemon:` export is spooled while it is
+    /// read; `None`: `$XDG_CACHE_HOME/estiba`, else `~/.cache/estiba`.
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// Opens an image source.
 ///
 /// # Errors
 ///
-/// [`ErrorKind::NotYetSupported`] for `registry:`, `docker-daemon:` and bare references;
-/// otherwise whatever reading and verifying the manifest and config runs into.
+/// Whatever reading and verifying the manifest and config runs into (for a Docker
+/// Engine also [`ErrorKind::DockerEngine`], for a registry also
+/// [`ErrorKind::InvalidReference`], [`ErrorKind::Unauthorized`],
+/// [`ErrorKind::RegistryStatus`], [`ErrorKind::Network`], [`ErrorKind::Timeout`],
+/// [`ErrorKind::Redirect`], [`ErrorKind::Credentials`]).
 pub fn open(source: &SourceRef, options: &OpenOptions) -> Result<Box<dyn ImageSource>> {
     let name = source.to_string();
     match source {
@@ -335,9 +367,12 @@ pub fn open(source: &SourceRef, options: &OpenOptions) -> Result<Box<dyn ImageSo
             )?))
         }
         SourceRef::Dir { path } => Ok(Box::new(dir::DirSource::new(path, name)?)),
-        SourceRef::Registry { reference } => Err(not_yet("registry", reference)),
-        SourceRef::DockerDaemon { reference } => Err(not_yet("docker-daemon", reference)),
-        SourceRef::Reference { reference } => Err(not_yet("reference", reference)),
+        SourceRef::Registry { reference } | SourceRef::Reference { reference } => {
+            Ok(Box::new(registry::open(reference, options)?))
+        }
+        SourceRef::DockerDaemon { reference } => {
+            Ok(Box::new(docker_daemon::open(reference, options)?))
+        }
     }
 }
 
@@ -348,14 +383,6 @@ pub fn open(source: &SourceRef, options: &OpenOptions) -> Result<Box<dyn ImageSo
 /// As [`SourceRef::parse`] and [`open`].
 pub fn open_str(source: &str, options: &OpenOptions) -> Result<Box<dyn ImageSource>> {
     open(&SourceRef::parse(source)?, options)
-}
-
-fn not_yet(transport: &'static str, reference: &str) -> Error {
-    ErrorKind::NotYetSupported {
-        transport,
-        reference: reference.to_owned(),
-    }
-    .into()
 }
 
 #[cfg(test)]
@@ -425,13 +452,18 @@ mod tests {
     }
 
     #[test]
-    fn later_transports_are_typed_as_not_yet_supported() {
-        for input in ["registry:nginx", "docker-daemon:nginx", "nginx:1.27"] {
-            let err = open_str(input, &OpenOptions::default()).err().unwrap();
-            assert!(
-                matches!(err.kind(), ErrorKind::NotYetSupported { .. }),
-                "{input}"
-            );
-        }
+    fn a_docker_daemon_that_is_not_there_is_a_typed_engine_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = OpenOptions {
+            docker_host: Some(format!("unix://{}/docker.sock", dir.path().display())),
+            cache_dir: Some(dir.path().to_owned()),
+            ..OpenOptions::default()
+        };
+        let err = open_str("docker-daemon:nginx", &options).err().unwrap();
+        assert!(
+            matches!(err.kind(), ErrorKind::DockerEngine { .. }),
+            "{err}"
+        );
+        assert!(err.to_string().contains("DOCKER_HOST"), "{err}");
     }
 }

@@ -2,10 +2,13 @@
 
 mod common;
 
-use common::{Recorder, TarBuilder, TestImage, TestLayer, oci_layout_files, write_dir};
+use common::{
+    Recorder, TarBuilder, TestImage, TestLayer, contents_of, oci_layout_files, write_dir,
+};
 use estiba_image::{
-    AnomalyKind, Compression, EntryKind, ErrorKind, ImageSource, LimitKind, Limits, OpenOptions,
-    ResolveError, ShadowReason, Visitor, WalkReport, open_str, walk,
+    AnomalyKind, Compression, EntryKind, ErrorKind, FileAnalyzer, ImageSource, LayerCache,
+    LimitKind, Limits, OpenOptions, ResolveError, ShadowReason, WalkReport, open_str, walk,
+    walk_cached,
 };
 use tar::EntryType;
 use tempfile::TempDir;
@@ -23,16 +26,14 @@ fn image(layers: Vec<TestLayer>) -> (TempDir, Box<dyn ImageSource>) {
     (dir, source)
 }
 
-fn walk_layers(layers: Vec<TestLayer>, visitors: &mut [&mut dyn Visitor]) -> WalkReport {
+fn walk_layers(layers: Vec<TestLayer>, analyzers: &[&dyn FileAnalyzer]) -> WalkReport {
     let (_dir, source) = image(layers);
-    walk(source.as_ref(), &Limits::default(), visitors).unwrap()
+    walk(source.as_ref(), &Limits::default(), analyzers).unwrap()
 }
 
 fn walk_err(layers: Vec<TestLayer>, limits: &Limits) -> ErrorKind {
     let (_dir, source) = image(layers);
-    walk(source.as_ref(), limits, &mut [])
-        .unwrap_err()
-        .into_kind()
+    walk(source.as_ref(), limits, &[]).unwrap_err().into_kind()
 }
 
 fn many_files(n: usize) -> Vec<u8> {
@@ -56,7 +57,7 @@ fn gzip_multi_member_layer() {
         tar,
         media_type: estiba_image::media_type::OCI_LAYER_GZIP,
     };
-    let report = walk_layers(vec![layer], &mut []);
+    let report = walk_layers(vec![layer], &[]);
     assert_eq!(report.layers[0].compression, Compression::Gzip);
     assert_eq!(
         report.fs.iter().filter(|(_, n)| n.meta.is_file()).count(),
@@ -70,7 +71,7 @@ fn gzip_multi_member_layer() {
 /// read whole.
 #[test]
 fn zstd_layer() {
-    let report = walk_layers(vec![TestLayer::zstd(many_files(100))], &mut []);
+    let report = walk_layers(vec![TestLayer::zstd(many_files(100))], &[]);
     assert_eq!(report.layers[0].compression, Compression::Zstd);
     assert_eq!(
         report.fs.iter().filter(|(_, n)| n.meta.is_file()).count(),
@@ -85,7 +86,7 @@ fn uncompressed_layer() {
     let mut layer = TestLayer::plain(TarBuilder::new().file("a", b"12345").finish());
     layer.media_type = estiba_image::media_type::OCI_LAYER_GZIP;
     let size = layer.blob.len() as u64;
-    let report = walk_layers(vec![layer], &mut []);
+    let report = walk_layers(vec![layer], &[]);
     let summary = &report.layers[0];
     assert_eq!(summary.compression, Compression::None);
     assert_eq!((summary.blob_size, summary.tar_size), (Some(size), size));
@@ -117,14 +118,14 @@ fn whiteouts_and_opaque_directories_across_three_layers() {
         .whiteout("", "etc")
         .file("etc/new", b"n")
         .finish();
-    let mut recorder = Recorder::under("/");
+    let recorder = Recorder::under("/");
     let report = walk_layers(
         vec![
             TestLayer::gzip(l0),
             TestLayer::plain(l1),
             TestLayer::zstd(l2),
         ],
-        &mut [&mut recorder],
+        &[&recorder],
     );
     let fs = &report.fs;
 
@@ -176,8 +177,16 @@ fn whiteouts_and_opaque_directories_across_three_layers() {
     assert_eq!(report.wasted_bytes(), fs.wasted_bytes());
 
     // The visitor saw the secret's contents although the final image no longer has it.
-    assert_eq!(recorder.contents_of("/etc/secret"), [&b"AKIA-secret"[..]]);
-    assert!(recorder.removed.contains(&(1, "/etc/secret".to_owned())));
+    assert_eq!(
+        contents_of(&report, 0, "/etc/secret"),
+        [&b"AKIA-secret"[..]]
+    );
+    assert_eq!(
+        fs.deleted()
+            .find(|(p, _)| *p == "/etc/secret")
+            .map(|(_, n)| n.provenance.deleted_in),
+        Some(Some(1))
+    );
 }
 
 /// Validates that hard links resolve within the image (to lower layers too), that
@@ -194,7 +203,7 @@ fn hardlinks() {
         .hardlink("usr/bin/ghost", "usr/bin/nothing")
         .hardlink("usr/bin/out", "../../etc/shadow")
         .finish();
-    let report = walk_layers(vec![TestLayer::plain(l0), TestLayer::plain(l1)], &mut []);
+    let report = walk_layers(vec![TestLayer::plain(l0), TestLayer::plain(l1)], &[]);
     let python = report.fs.get("/usr/bin/python").unwrap();
     assert_eq!(
         python.meta.kind,
@@ -228,7 +237,7 @@ fn symlink_loop() {
         .file("usr/lib/libc.so.6", b"ELF")
         .symlink("usr/lib/libc.so", "libc.so.6")
         .finish();
-    let report = walk_layers(vec![TestLayer::plain(l0)], &mut []);
+    let report = walk_layers(vec![TestLayer::plain(l0)], &[]);
     assert!(matches!(
         report.fs.resolve("/a"),
         Err(ResolveError::TooManyLinks { .. })
@@ -247,10 +256,10 @@ fn dot_dot_traversal_entry() {
         .raw_file(b"app/../etc/ok", b"ok")
         .raw_file(b"/etc/abs", b"abs")
         .finish();
-    let mut recorder = Recorder::under("/");
-    let report = walk_layers(vec![TestLayer::plain(l0)], &mut [&mut recorder]);
+    let recorder = Recorder::under("/");
+    let report = walk_layers(vec![TestLayer::plain(l0)], &[&recorder]);
     assert!(report.fs.get("/etc/cron.d/evil").is_none());
-    assert!(recorder.contents_of("/etc/cron.d/evil").is_empty());
+    assert!(contents_of(&report, 0, "/etc/cron.d/evil").is_empty());
     assert!(report.fs.get("/etc/ok").is_some());
     assert!(report.fs.get("/etc/abs").is_some());
     let anomalies: Vec<(&str, &AnomalyKind)> = report
@@ -277,7 +286,7 @@ fn symlinks_pointing_outside_the_root() {
         .symlink("srv/escape-rel", "../../../../host/etc/shadow")
         .symlink("host-path", "/var/run/docker.sock")
         .finish();
-    let report = walk_layers(vec![TestLayer::plain(l0)], &mut []);
+    let report = walk_layers(vec![TestLayer::plain(l0)], &[]);
     let flagged: Vec<&str> = report
         .anomalies()
         .filter(|a| matches!(a.kind, AnomalyKind::SymlinkEscapesRoot { .. }))
@@ -309,7 +318,7 @@ fn device_files() {
         .device("run/fifo", EntryType::Fifo, 0, 0)
         .file_mode("usr/bin/su", b"ELF", 0o4755)
         .finish();
-    let report = walk_layers(vec![TestLayer::plain(l0)], &mut []);
+    let report = walk_layers(vec![TestLayer::plain(l0)], &[]);
     let null = &report.fs.get("/dev/null").unwrap().meta;
     assert_eq!(null.kind, EntryKind::CharDevice { major: 1, minor: 3 });
     assert_eq!(null.mode, 0o600);
@@ -443,14 +452,14 @@ fn entry_path_and_header_limits() {
         max_path_len: 200,
         ..Limits::default()
     };
-    let report = walk(source.as_ref(), &limits, &mut []).unwrap();
+    let report = walk(source.as_ref(), &limits, &[]).unwrap();
     assert!(report.fs.get("/short").is_some());
     assert!(matches!(
         report.layers[0].anomalies[0].kind,
         AnomalyKind::PathTooLong { len: 305 }
     ));
     // With the default limits the long (GNU long name) path is indexed.
-    let report = walk(source.as_ref(), &Limits::default(), &mut []).unwrap();
+    let report = walk(source.as_ref(), &Limits::default(), &[]).unwrap();
     assert!(report.fs.get(&format!("/{long}")).is_some());
 
     let limits = Limits {
@@ -458,7 +467,7 @@ fn entry_path_and_header_limits() {
         ..Limits::default()
     };
     assert!(matches!(
-        walk(source.as_ref(), &limits, &mut []).unwrap_err().kind(),
+        walk(source.as_ref(), &limits, &[]).unwrap_err().kind(),
         ErrorKind::LimitExceeded {
             limit: LimitKind::HeaderBytes,
             ..
@@ -481,23 +490,26 @@ fn unknown_layer_format() {
     ));
 }
 
-/// A visitor that only counts what it is shown.
-struct Counter(usize, usize);
+/// An analyzer that only counts the bytes it is shown.
+struct Counter;
 
-impl Visitor for Counter {
+impl FileAnalyzer for Counter {
+    fn id(&self) -> &str {
+        "test-counter/1"
+    }
+
     fn wants(&self, path: &str, _meta: &estiba_image::EntryMeta) -> bool {
         path.ends_with(".conf")
     }
 
-    fn visit(
-        &mut self,
-        _layer: usize,
+    fn analyze(
+        &self,
         _path: &str,
         _meta: &estiba_image::EntryMeta,
         contents: &mut dyn std::io::Read,
-    ) {
-        self.0 += 1;
-        self.1 += std::io::copy(contents, &mut std::io::sink()).unwrap() as usize;
+    ) -> Option<Vec<u8>> {
+        let n = std::io::copy(contents, &mut std::io::sink()).unwrap();
+        Some(n.to_le_bytes().to_vec())
     }
 }
 
@@ -510,16 +522,20 @@ fn visitors_share_one_pass_and_contents_are_capped() {
         .file("etc/other.txt", b"no")
         .finish();
     let (_dir, source) = image(vec![TestLayer::gzip(l0)]);
-    let mut all = Recorder::under("/etc");
-    let mut confs = Counter(0, 0);
+    let all = Recorder::under("/etc");
+    let confs = Counter;
     let limits = Limits {
         max_visit_bytes: 1000,
         ..Limits::default()
     };
-    let report = walk(source.as_ref(), &limits, &mut [&mut all, &mut confs]).unwrap();
-    assert_eq!(all.seen.len(), 2);
-    assert_eq!(all.contents_of("/etc/app.conf")[0].len(), 1000);
-    assert_eq!((confs.0, confs.1), (1, 1000));
+    let report = walk(source.as_ref(), &limits, &[&all, &confs]).unwrap();
+    assert_eq!(report.observations_of(0).count(), 2);
+    assert_eq!(contents_of(&report, 0, "/etc/app.conf")[0].len(), 1000);
+    let conf_bytes: Vec<u64> = report
+        .observations_of(1)
+        .map(|o| u64::from_le_bytes(o.data.as_slice().try_into().unwrap()))
+        .collect();
+    assert_eq!(conf_bytes, [1000]);
     // The cap limits what visitors see, not what is verified and indexed.
     assert_eq!(report.fs.get("/etc/app.conf").unwrap().meta.size, 5000);
 }
@@ -545,14 +561,14 @@ fn dir_source() {
     .unwrap();
     assert!(source.manifest_digest().is_none());
     assert!(source.config().config.rootfs.diff_ids.is_empty());
-    let mut recorder = Recorder::under("/");
-    let report = walk(source.as_ref(), &Limits::default(), &mut [&mut recorder]).unwrap();
-    assert_eq!(recorder.contents_of("/etc/passwd"), [&b"root:x:0:0"[..]]);
+    let recorder = Recorder::under("/");
+    let report = walk(source.as_ref(), &Limits::default(), &[&recorder]).unwrap();
+    assert_eq!(contents_of(&report, 0, "/etc/passwd"), [&b"root:x:0:0"[..]]);
     assert!(
-        recorder
-            .seen
+        report
+            .observations
             .iter()
-            .all(|(_, p, _)| !p.contains("host-secret"))
+            .all(|o| !o.path.contains("host-secret"))
     );
     assert!(report.fs.get("/escape/host-secret").is_none());
     assert!(matches!(
@@ -591,10 +607,7 @@ fn pax_extended_headers() {
     header.set_mode(0o755);
     header.set_cksum();
     builder.append(&header, &b"ELF"[..]).unwrap();
-    let report = walk_layers(
-        vec![TestLayer::plain(builder.into_inner().unwrap())],
-        &mut [],
-    );
+    let report = walk_layers(vec![TestLayer::plain(builder.into_inner().unwrap())], &[]);
     assert!(report.fs.get("/placeholder").is_none());
     let tool = &report.fs.get(&format!("/{long}")).unwrap().meta;
     assert_eq!(
@@ -613,15 +626,15 @@ fn duplicate_entries_in_one_layer() {
         .file("etc/app.env", b"TOKEN=first")
         .file("etc/app.env", b"ok")
         .finish();
-    let mut recorder = Recorder::under("/etc");
-    let report = walk_layers(vec![TestLayer::plain(l0)], &mut [&mut recorder]);
+    let recorder = Recorder::under("/etc");
+    let report = walk_layers(vec![TestLayer::plain(l0)], &[&recorder]);
     assert_eq!(report.fs.get("/etc/app.env").unwrap().meta.size, 2);
     assert_eq!(
         report.layers[0].anomalies[0].kind,
         AnomalyKind::DuplicateEntry
     );
     assert_eq!(
-        recorder.contents_of("/etc/app.env"),
+        contents_of(&report, 0, "/etc/app.env"),
         [&b"TOKEN=first"[..], &b"ok"[..]]
     );
     assert_eq!(report.layers[0].wasted_bytes, 11);
@@ -657,9 +670,181 @@ fn repeated_markers_are_cheap_and_exact() {
     }
     let report = walk_layers(
         vec![TestLayer::plain(l0.finish()), TestLayer::plain(l1.finish())],
-        &mut [],
+        &[],
     );
     assert_eq!(report.fs.children("/d/sub").count(), 1);
     assert_eq!(report.fs.deleted().count(), 2000);
     assert_eq!(report.layers[0].wasted_bytes, 2000);
+}
+
+fn three_layers() -> Vec<TestLayer> {
+    let l0 = TarBuilder::new()
+        .file("etc/passwd", b"root:x:0:0")
+        .file("etc/secret", b"AKIA-secret")
+        .finish();
+    let l1 = TarBuilder::new()
+        .whiteout("etc", "secret")
+        .file("app/run", b"#!/bin/sh")
+        .finish();
+    let l2 = TarBuilder::new()
+        .file("etc/passwd", b"root:x:0:0\napp:x:1:1")
+        .finish();
+    vec![
+        TestLayer::gzip(l0),
+        TestLayer::zstd(l1),
+        TestLayer::plain(l2),
+    ]
+}
+
+/// Validates that a second walk through the layer cache reads no layer and gives the
+/// same filesystem, summaries (but for `from_cache`) and observations as the first.
+#[test]
+fn cached_walk_equals_the_first() {
+    let (_dir, source) = image(three_layers());
+    let cache_dir = tempfile::tempdir().unwrap();
+    let cache = LayerCache::new(cache_dir.path(), 1 << 20).unwrap();
+    let recorder = Recorder::under("/etc");
+    let plain = walk(source.as_ref(), &Limits::default(), &[&recorder]).unwrap();
+    let first = walk_cached(source.as_ref(), &Limits::default(), &[&recorder], &cache).unwrap();
+    let second = walk_cached(source.as_ref(), &Limits::default(), &[&recorder], &cache).unwrap();
+    assert_eq!(first, plain);
+    assert!(first.layers.iter().all(|l| !l.from_cache));
+    assert!(second.layers.iter().all(|l| l.from_cache));
+    assert_eq!(second.fs, first.fs);
+    assert_eq!(second.observations, first.observations);
+    let strip = |r: &WalkReport| {
+        r.layers
+            .iter()
+            .map(|l| {
+                (
+                    l.diff_id.clone(),
+                    l.tar_size,
+                    l.entries,
+                    l.wasted_bytes,
+                    l.anomalies.clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(strip(&second), strip(&first));
+    assert_eq!(
+        contents_of(&second, 0, "/etc/secret"),
+        [&b"AKIA-secret"[..]]
+    );
+}
+
+/// Validates that records are keyed by the analyzers: another analysis set misses,
+/// and the layer is read again with that set's results.
+#[test]
+fn cache_is_keyed_by_analyzers() {
+    let (_dir, source) = image(three_layers());
+    let cache_dir = tempfile::tempdir().unwrap();
+    let cache = LayerCache::new(cache_dir.path(), 1 << 20).unwrap();
+    let etc = Recorder::under("/etc");
+    let app = Recorder::under("/app");
+    walk_cached(source.as_ref(), &Limits::default(), &[&etc], &cache).unwrap();
+    // Same id, other behaviour: the id is the contract, so this is a (wrong) hit…
+    let reused = walk_cached(source.as_ref(), &Limits::default(), &[&app], &cache).unwrap();
+    assert!(reused.layers.iter().all(|l| l.from_cache));
+    // …and a new id or another list of analyzers is a miss.
+    let both = walk_cached(
+        source.as_ref(),
+        &Limits::default(),
+        &[&etc, &Counter],
+        &cache,
+    )
+    .unwrap();
+    assert!(both.layers.iter().all(|l| !l.from_cache));
+    let limits = Limits {
+        max_visit_bytes: 3,
+        ..Limits::default()
+    };
+    let capped = walk_cached(source.as_ref(), &limits, &[&etc], &cache).unwrap();
+    assert!(capped.layers.iter().all(|l| !l.from_cache));
+    assert_eq!(contents_of(&capped, 0, "/etc/secret"), [&b"AKI"[..]]);
+}
+
+/// Validates that a damaged record is dropped and the layer read again, and that the
+/// limits apply to cached layers too.
+#[test]
+fn damaged_records_are_misses_and_limits_still_apply() {
+    let (_dir, source) = image(three_layers());
+    let cache_dir = tempfile::tempdir().unwrap();
+    let cache = LayerCache::new(cache_dir.path(), 1 << 20).unwrap();
+    let first = walk_cached(source.as_ref(), &Limits::default(), &[], &cache).unwrap();
+    let records: Vec<_> = std::fs::read_dir(cache.dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(records.len(), 3);
+    for (i, record) in records.iter().enumerate() {
+        let bytes = std::fs::read(record).unwrap();
+        let damaged = match i {
+            0 => bytes[..bytes.len() / 2].to_vec(),
+            1 => b"not a record".to_vec(),
+            _ => {
+                let mut b = bytes.clone();
+                b.truncate(9);
+                b
+            }
+        };
+        std::fs::write(record, damaged).unwrap();
+    }
+    let again = walk_cached(source.as_ref(), &Limits::default(), &[], &cache).unwrap();
+    assert!(again.layers.iter().all(|l| !l.from_cache));
+    assert_eq!(again.fs, first.fs);
+
+    let limits = Limits {
+        max_total_entries: 3,
+        ..Limits::default()
+    };
+    let err = walk_cached(source.as_ref(), &limits, &[], &cache).unwrap_err();
+    assert!(matches!(
+        err.kind(),
+        ErrorKind::LimitExceeded {
+            limit: LimitKind::TotalEntries,
+            ..
+        }
+    ));
+}
+
+/// Validates that the cache stays under its size bound, dropping the least recently
+/// used records, and that concurrent walks sharing it agree.
+#[test]
+fn cache_is_bounded_and_shared_safely() {
+    let (_dir, source) = image(three_layers());
+    let cache_dir = tempfile::tempdir().unwrap();
+    let unbounded = LayerCache::new(cache_dir.path(), 1 << 20).unwrap();
+    walk_cached(source.as_ref(), &Limits::default(), &[], &unbounded).unwrap();
+    let sizes: Vec<u64> = std::fs::read_dir(unbounded.dir())
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len())
+        .collect();
+    let total: u64 = sizes.iter().sum();
+    let bounded = LayerCache::new(cache_dir.path(), total - 1).unwrap();
+    assert!(bounded.prune().unwrap() > 0);
+    let left: u64 = std::fs::read_dir(bounded.dir())
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len())
+        .sum();
+    assert!(left < total);
+
+    bounded.clear().unwrap();
+    let source = &source;
+    let reports: Vec<WalkReport> = std::thread::scope(|scope| {
+        let walkers: Vec<_> = (0..4)
+            .map(|_| {
+                scope.spawn(|| {
+                    walk_cached(source.as_ref(), &Limits::default(), &[], &unbounded).unwrap()
+                })
+            })
+            .collect();
+        walkers.into_iter().map(|w| w.join().unwrap()).collect()
+    });
+    for report in &reports {
+        assert_eq!(report.fs, reports[0].fs);
+    }
+    let after = walk_cached(source.as_ref(), &Limits::default(), &[], &unbounded).unwrap();
+    assert!(after.layers.iter().all(|l| l.from_cache));
+    assert_eq!(after.fs, reports[0].fs);
 }

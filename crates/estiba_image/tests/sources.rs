@@ -67,7 +67,7 @@ fn open_err(source: &str, options: &OpenOptions) -> ErrorKind {
 }
 
 fn index_of(image: &dyn ImageSource) -> FsIndex {
-    walk(image, &Limits::default(), &mut []).unwrap().fs
+    walk(image, &Limits::default(), &[]).unwrap().fs
 }
 
 /// Validates that a legacy `docker save` archive (`<id>/layer.tar`, `<hex>.json`) opens,
@@ -99,7 +99,7 @@ fn legacy_docker_save_archive() {
             .all(|l| l.digest.is_none() && l.diff_id.is_some())
     );
 
-    let report = walk(source.as_ref(), &Limits::default(), &mut []).unwrap();
+    let report = walk(source.as_ref(), &Limits::default(), &[]).unwrap();
     assert_eq!(report.layers[0].diff_id, Some(image.layers[0].diff_id()));
     assert_eq!(report.layers[0].compression, Compression::None);
     assert!(report.fs.get("/etc/os-release").is_some());
@@ -375,7 +375,7 @@ fn layer_digest_mismatch() {
         replace(&mut files, &layer.digest().blob_path(), evil);
         let (_dir, path) = layout(&files);
         let source = open(&format!("oci:{path}"));
-        let err = walk(source.as_ref(), &Limits::default(), &mut []).unwrap_err();
+        let err = walk(source.as_ref(), &Limits::default(), &[]).unwrap_err();
         match err.kind() {
             ErrorKind::DigestMismatch { blob, expected, .. } => {
                 assert!(blob.starts_with("layer 0"), "{blob}");
@@ -398,7 +398,7 @@ fn layer_size_mismatch() {
     replace(&mut files, &layer.digest().blob_path(), longer);
     let (_dir, path) = layout(&files);
     let source = open(&format!("oci:{path}"));
-    let err = walk(source.as_ref(), &Limits::default(), &mut []).unwrap_err();
+    let err = walk(source.as_ref(), &Limits::default(), &[]).unwrap_err();
     assert!(
         matches!(err.kind(), ErrorKind::SizeMismatch { .. }),
         "{err}"
@@ -419,7 +419,7 @@ fn diff_id_mismatch() {
     let image = TestImage::new(vec![layer]).with_config(config);
     let (_dir, path) = layout(&oci_layout_files(&[(&image, "app")]));
     let source = open(&format!("oci:{path}"));
-    let err = walk(source.as_ref(), &Limits::default(), &mut []).unwrap_err();
+    let err = walk(source.as_ref(), &Limits::default(), &[]).unwrap_err();
     match err.kind() {
         ErrorKind::DiffIdMismatch {
             layer,

@@ -3,6 +3,7 @@
 
 use estiba_image::{ImageConfig, WalkReport};
 
+use crate::distro::Distro;
 use crate::files::FileSecret;
 
 /// What the image rules are told beyond the image itself.
@@ -34,6 +35,8 @@ pub struct ImageContext<'a> {
     /// `/etc/passwd` and `/etc/shadow` as shipped, with the layer that wrote them.
     pub passwd: Option<(usize, &'a [u8])>,
     pub shadow: Option<(usize, &'a [u8])>,
+    /// The distribution, from its release files.
+    pub distro: Option<&'a Distro>,
     pub settings: &'a ImageSettings,
 }
 
@@ -66,24 +69,30 @@ impl ImageContext<'_> {
             .filter(|h| !h.empty_layer)
             .nth(layer)
             .and_then(|h| h.created_by.as_deref())?;
-        let mut redacted = String::with_capacity(step.len());
-        let mut at = 0;
-        let mut matches = estiba_secrets::scan_text(step);
-        matches.sort_by_key(|m| m.range.start);
-        for m in matches {
-            if m.range.start < at {
-                continue;
-            }
-            redacted.push_str(step.get(at..m.range.start).unwrap_or(""));
-            redacted.push_str(&m.redacted);
-            at = m.range.end;
+        Some(redacted_excerpt(step, MAX))
+    }
+}
+
+/// `text` with every secret in it redacted, cut to `max` characters: build steps record
+/// build arguments, so nothing quoted from them may be shown as written.
+pub(crate) fn redacted_excerpt(text: &str, max: usize) -> String {
+    let mut redacted = String::with_capacity(text.len());
+    let mut at = 0;
+    let mut matches = estiba_secrets::scan_text(text);
+    matches.sort_by_key(|m| m.range.start);
+    for m in matches {
+        if m.range.start < at {
+            continue;
         }
-        redacted.push_str(step.get(at..).unwrap_or(""));
-        let redacted = redacted.trim();
-        Some(match redacted.char_indices().nth(MAX) {
-            Some((cut, _)) => format!("{}…", &redacted[..cut]),
-            None => redacted.to_owned(),
-        })
+        redacted.push_str(text.get(at..m.range.start).unwrap_or(""));
+        redacted.push_str(&m.redacted);
+        at = m.range.end;
+    }
+    redacted.push_str(text.get(at..).unwrap_or(""));
+    let redacted = redacted.trim();
+    match redacted.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &redacted[..cut]),
+        None => redacted.to_owned(),
     }
 }
 

@@ -6,61 +6,76 @@
 //! references, docs) and its check, registered in [`rules::RULES`].
 
 mod context;
+mod distro;
 mod files;
+mod history;
 pub mod rules;
+#[cfg(test)]
+mod test_util;
 
 pub use context::{ImageContext, ImageSettings};
+pub use distro::{Distro, ReleaseFiles};
 pub use files::{AccountFiles, FileSecret, SecretFiles, is_secret_prone};
 
 use estiba_diagnostics::{Declared, Finding, Location, RuleMeta, assign_fingerprints};
-use estiba_image::{ImageSource, Limits, WalkReport};
+use estiba_image::{FileAnalyzer, ImageSource, LayerCache, Limits, WalkReport};
 
 /// One image, checked: what the walk saw and what the rules found.
 pub struct ImageScan {
     pub walk: WalkReport,
+    /// The distribution the image is built on, when it can be told.
+    pub distro: Option<Distro>,
     pub findings: Vec<Finding>,
 }
 
-/// Walks `image` once with the visitors the rules need, then runs every image rule.
-/// `reference` is how findings name the image.
+/// Walks `image` once with the analyzers the rules need (through `cache` when given),
+/// then runs every image rule. `reference` is how findings name the image.
 ///
 /// # Errors
 /// When the image cannot be read or fails verification; no partial findings then, since
-/// visitors may have seen content of a layer that turned out not to match its digest.
+/// analyzers may have seen content of a layer that turned out not to match its digest.
 pub fn scan(
     image: &dyn ImageSource,
     reference: &str,
     limits: &Limits,
     settings: &ImageSettings,
+    cache: Option<&LayerCache>,
 ) -> Result<ImageScan, estiba_image::Error> {
-    let mut secret_files = SecretFiles::default();
-    let mut accounts = AccountFiles::default();
-    let walk = estiba_image::walk(image, limits, &mut [&mut secret_files, &mut accounts])?;
-    // A database deleted by a later layer is not in the image's filesystem.
-    fn shipped<'a>(
-        walk: &WalkReport,
-        file: &'a Option<(usize, Vec<u8>)>,
-        path: &str,
-    ) -> Option<(usize, &'a [u8])> {
-        file.as_ref()
-            .filter(|(layer, _)| {
-                walk.fs
-                    .get(path)
-                    .is_some_and(|n| n.provenance.last_layer() == *layer)
-            })
-            .map(|(layer, bytes)| (*layer, bytes.as_slice()))
-    }
+    // Positions in the analyzer list, which is also the cache key's order.
+    const SECRETS: usize = 0;
+    const ACCOUNTS: usize = 1;
+    const RELEASES: usize = 2;
+    let analyzers: [&dyn FileAnalyzer; 3] = [&SecretFiles, &AccountFiles, &ReleaseFiles];
+    let walk = match cache {
+        Some(cache) => estiba_image::walk_cached(image, limits, &analyzers, cache)?,
+        None => estiba_image::walk(image, limits, &analyzers)?,
+    };
+    let file_secrets = SecretFiles::collect(&walk, SECRETS);
+    let distro = ReleaseFiles::identify(&walk, RELEASES);
     let cx = ImageContext {
         reference,
         config: &image.config().config,
         walk: &walk,
-        file_secrets: &secret_files.found,
-        passwd: shipped(&walk, &accounts.passwd, "/etc/passwd"),
-        shadow: shipped(&walk, &accounts.shadow, "/etc/shadow"),
+        file_secrets: &file_secrets,
+        passwd: AccountFiles::shipped(&walk, ACCOUNTS, "/etc/passwd"),
+        shadow: AccountFiles::shipped(&walk, ACCOUNTS, "/etc/shadow"),
+        distro: distro.as_ref(),
         settings,
     };
     let findings = check(&cx);
-    Ok(ImageScan { walk, findings })
+    Ok(ImageScan {
+        walk,
+        distro,
+        findings,
+    })
+}
+
+/// Whole days from the image's build date (`created` in its config) to `today`
+/// (`YYYY-MM-DD`); `None` when either is missing or unreadable, or the build date is
+/// the epoch that reproducible builds record.
+#[must_use]
+pub fn image_age_days(config: &estiba_image::ImageConfig, today: &str) -> Option<i64> {
+    rules::age_days(config.created.as_deref()?, today)
 }
 
 /// The logic half of an image rule: look at the image through `cx` and report into `out`.

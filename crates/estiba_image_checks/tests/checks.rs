@@ -18,7 +18,7 @@ fn rules_for(source: &str) -> Vec<(String, String)> {
         today: "2026-12-05".to_owned(),
         max_age_days: 100_000,
     };
-    let findings = scan(image.as_ref(), source, &options.limits, &settings)
+    let findings = scan(image.as_ref(), source, &options.limits, &settings, None)
         .unwrap_or_else(|e| panic!("{source}: {e}"))
         .findings;
     // Reports are shared: no planted secret may appear in one, only its redaction.
@@ -105,8 +105,34 @@ fn planted_image_through_every_source() {
         codes(&found),
         [
             "IM001", "IM002", "IM003", "IM003", "IM004", "IM005", "IM006", "IM007", "IM008",
-            "IM010", "IM011", "IM012", "IM014", "IM015"
+            "IM010", "IM011", "IM012", "IM014", "IM015", "IM016", "IM017", "IM018", "IM019",
+            "IM022"
         ],
+        "{found:#?}"
+    );
+    let message = |code: &str| {
+        found
+            .iter()
+            .find(|(c, _)| c == code)
+            .map_or("", |(_, m)| m.as_str())
+    };
+    // `ADD http://…` by the classic builder, which records only the content's hash.
+    assert!(
+        message("IM016").contains("/etc/registry-ping.json"),
+        "{found:#?}"
+    );
+    assert!(
+        message("IM017").contains("`wget http://127.0.0.1:9/install.sh` is piped into `sh`"),
+        "{found:#?}"
+    );
+    assert!(message("IM018").contains("`httpd`"), "{found:#?}");
+    assert!(
+        message("IM019").contains("com.example.deploy-token"),
+        "{found:#?}"
+    );
+    // busybox's `dpkg` and `rpm` applets; the shell is the one `CMD` runs.
+    assert!(
+        message("IM022").contains("`dpkg`") && !message("IM022").contains("`sh`"),
         "{found:#?}"
     );
     assert!(
@@ -135,12 +161,86 @@ fn debian_minbase_is_clean_but_for_config() {
     };
     let [first, ..] = sources(&dir, "debian");
     let found = rules_for(&first);
-    // debootstrap keeps the packages it downloaded: a true apt cache.
+    // debootstrap keeps the packages it downloaded: a true apt cache. A minbase has a
+    // shell and apt: true too, at info.
     assert_eq!(
         codes(&found),
-        ["IM001", "IM002", "IM010", "IM012"],
+        ["IM001", "IM002", "IM010", "IM012", "IM022"],
         "{found:#?}"
     );
+}
+
+/// Validates that the debootstrapped image is identified as Debian 12 from its
+/// `/etc/os-release` (a link to `/usr/lib/os-release`), and that Debian 12 is not past
+/// its end of life on the tests' day (2026-12-05; LTS runs to 2028-06-30).
+#[test]
+fn debian_is_identified_and_supported() {
+    let Some(dir) = images_dir() else {
+        return;
+    };
+    for source in sources(&dir, "debian") {
+        let options = OpenOptions::default();
+        let image = open_str(&source, &options).unwrap_or_else(|e| panic!("{source}: {e}"));
+        let settings = ImageSettings {
+            today: "2026-12-05".to_owned(),
+            max_age_days: 100_000,
+        };
+        let scanned = scan(image.as_ref(), &source, &options.limits, &settings, None)
+            .unwrap_or_else(|e| panic!("{source}: {e}"));
+        let distro = scanned.distro.expect("identified");
+        assert_eq!(distro.id, "debian", "{source}");
+        assert_eq!(distro.version_id.as_deref(), Some("12"), "{source}");
+        assert_eq!(
+            distro.version_codename.as_deref(),
+            Some("bookworm"),
+            "{source}"
+        );
+        assert_eq!(distro.source, "/usr/lib/os-release", "{source}");
+        assert!(!distro.distroless);
+        assert!(
+            scanned.findings.iter().all(|f| f.rule != "IM020"),
+            "{source}: {:#?}",
+            scanned.findings
+        );
+        // The same release is past its end on a day after the table's date.
+        let later = ImageSettings {
+            today: "2028-07-01".to_owned(),
+            max_age_days: 100_000,
+        };
+        let eol: Vec<String> = scan(image.as_ref(), &source, &options.limits, &later, None)
+            .expect("scan")
+            .findings
+            .into_iter()
+            .filter(|f| f.rule == "IM020")
+            .map(|f| f.message)
+            .collect();
+        assert_eq!(
+            eol,
+            ["the image is built on Debian 12 (bookworm), whose security support ended 2028-06-30"],
+            "{source}"
+        );
+    }
+}
+
+/// Validates that the planted busybox image, which has no release file, is not given
+/// a distribution.
+#[test]
+fn busybox_has_no_distribution() {
+    let Some(dir) = images_dir() else {
+        return;
+    };
+    let [source, ..] = sources(&dir, "planted");
+    let options = OpenOptions::default();
+    let image = open_str(&source, &options).unwrap_or_else(|e| panic!("{source}: {e}"));
+    let scanned = scan(
+        image.as_ref(),
+        &source,
+        &options.limits,
+        &ImageSettings::default(),
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{source}: {e}"));
+    assert_eq!(scanned.distro, None);
 }
 
 /// Everything a check could see of a filesystem, in a stable order.
@@ -175,7 +275,7 @@ fn read(source: &str) -> FsIndex {
     let options = OpenOptions::default();
     let image = open_str(source, &options).unwrap_or_else(|e| panic!("{source}: {e}"));
     let report =
-        walk(image.as_ref(), &options.limits, &mut []).unwrap_or_else(|e| panic!("{source}: {e}"));
+        walk(image.as_ref(), &options.limits, &[]).unwrap_or_else(|e| panic!("{source}: {e}"));
     report.fs
 }
 
@@ -249,7 +349,7 @@ fn image_age_follows_the_settings() {
             today: today.to_owned(),
             max_age_days: 90,
         };
-        scan(image.as_ref(), &source, &options.limits, &settings)
+        scan(image.as_ref(), &source, &options.limits, &settings, None)
             .expect("scan")
             .findings
             .into_iter()

@@ -11,7 +11,7 @@ use estiba_diagnostics::Finding;
 use serde::Serialize;
 
 use crate::common::{self, Summary};
-use crate::{Emitter, InputError, Report};
+use crate::{Emitter, ImageSummary, InputError, Report};
 
 /// The `schema_version` this emitter writes; bumped only for incompatible changes.
 pub const JSON_SCHEMA_VERSION: &str = "1";
@@ -28,6 +28,9 @@ struct Document<'a> {
     findings: Vec<&'a Finding>,
     summary: Summary,
     errors: Vec<&'a InputError>,
+    /// What was scanned, for image scans; absent otherwise.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    images: &'a [ImageSummary],
 }
 
 #[derive(Serialize)]
@@ -48,6 +51,7 @@ impl Emitter for JsonEmitter {
             findings: common::sorted(report.findings),
             summary: Summary::of(report),
             errors: common::sorted_errors(report),
+            images: report.images,
         };
         serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::other)?;
         out.write_all(b"\n")

@@ -22,6 +22,7 @@
 mod common;
 mod github;
 mod gitlab;
+mod image;
 mod json;
 mod junit;
 mod sarif;
@@ -36,6 +37,7 @@ use serde::Serialize;
 
 pub use github::GithubEmitter;
 pub use gitlab::GitlabEmitter;
+pub use image::{DistroSummary, ImageSummary};
 pub use json::{JSON_SCHEMA_VERSION, JsonEmitter};
 pub use junit::JunitEmitter;
 pub use sarif::{SARIF_FINGERPRINT_KEY, SarifEmitter};
@@ -154,6 +156,8 @@ pub struct Report<'a> {
     pub targets: &'a [String],
     /// Inputs that could not be analysed.
     pub errors: &'a [InputError],
+    /// The images scanned, for the header of the `text` format and the JSON `images`.
+    pub images: &'a [ImageSummary],
     pub tool_name: &'a str,
     pub tool_version: &'a str,
 }
@@ -177,6 +181,7 @@ impl<'a> Report<'a> {
             sources: &no_sources,
             targets: &[],
             errors: &[],
+            images: &[],
             tool_name,
             tool_version,
         }
@@ -198,6 +203,7 @@ impl fmt::Debug for Report<'_> {
             .field("rules", &self.rules.len())
             .field("targets", &self.targets)
             .field("errors", &self.errors)
+            .field("images", &self.images)
             .field("tool_name", &self.tool_name)
             .field("tool_version", &self.tool_version)
             .finish_non_exhaustive()

@@ -14,7 +14,8 @@
 //! grep- and editor-friendly `path:line:col:` shape; annotate-snippets draws the excerpt,
 //! the underline and the `= help:` lines. Findings are in report order (so grouped by
 //! file), suppressed ones are only counted unless asked for, and a summary line closes
-//! the report.
+//! the report. Image scans open with a header per image (reference, digest, platform,
+//! distribution, build date and age, layers and size).
 
 use std::fmt::Write as _;
 use std::io;
@@ -60,6 +61,11 @@ impl Emitter for TextEmitter {
         } else {
             Renderer::plain()
         };
+        // What was scanned, above what was found in it.
+        for image in report.images {
+            // Distribution names come from the image: untrusted, like finding text.
+            writeln!(out, "{}", clean_block(&image.text()))?;
+        }
         for finding in common::sorted(report.findings) {
             if finding.is_suppressed() && !self.options.show_suppressed {
                 continue;

@@ -344,6 +344,7 @@ fn check(
         sources: &lookup,
         targets: &targets,
         errors: &errors,
+        images: &[],
         tool_name: "estiba",
         tool_version: "0.0.0",
     };

@@ -22,6 +22,7 @@ const CONFIG_EXTENSIONS: &[&str] = &[
     "props",
     "pypirc",
     "s3cfg",
+    "tfstate",
     "tfvars",
     "toml",
     "xml",
@@ -54,7 +55,9 @@ pub(crate) fn options_for(path: &str) -> (Options, bool) {
     let config = !docs
         && (ext.is_some_and(|e| CONFIG_EXTENSIONS.contains(&e))
             || CONFIG_NAMES.contains(&lower.as_str())
-            || lower.starts_with(".env."));
+            || lower.starts_with(".env.")
+            // Terraform keeps its previous state as JSON beside the current one.
+            || lower.ends_with(".tfstate.backup"));
     let netrc = lower == ".netrc" || lower == "_netrc";
     let pgpass = lower == ".pgpass" || lower == "pgpass.conf";
     (Options { config, netrc }, pgpass)
@@ -117,6 +120,8 @@ mod tests {
         assert!(!options_for("/usr/share/doc/pkg/example.conf").0.config);
         assert!(!options_for("/app/README.md").0.config);
         assert!(!options_for("/app/entrypoint.sh").0.config);
+        assert!(options_for("/infra/terraform.tfstate").0.config);
+        assert!(options_for("/infra/terraform.tfstate.backup").0.config);
         assert!(options_for("/root/.netrc").0.netrc);
         assert!(options_for("/root/.pgpass").1);
     }

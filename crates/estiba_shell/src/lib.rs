@@ -43,6 +43,7 @@
 
 mod args;
 mod ast;
+mod download;
 mod finish;
 mod model;
 mod parser;
@@ -56,6 +57,10 @@ pub use ast::{
     AndOr, AndOrOp, Assignment, AssignmentValue, CaseItem, CaseTerminator, Command,
     CompoundCommand, CompoundKind, Connector, FunctionDef, Heredoc, IfClause, List, ListItem,
     ParseError, Pipe, Pipeline, Redirect, RedirectOp, Script, SimpleCommand, Terminator,
+};
+pub use download::{
+    CURL_OPTIONS_WITH_VALUE, ExecutedDownload, Execution, WGET_OPTIONS_WITH_VALUE, applet,
+    executed_downloads,
 };
 pub use model::{Analysis, CommandRef, Context, PipelineRef};
 pub use range::TextRange;

@@ -38,6 +38,21 @@ pub struct Context {
     pub in_inner_script: bool,
 }
 
+impl Context {
+    /// Whether the pipeline runs unconditionally in the script's own shell: not in a
+    /// condition, subshell, substitution, function, loop, background job or inner script.
+    #[must_use]
+    pub fn is_top_level(&self) -> bool {
+        !(self.in_condition
+            || self.in_subshell
+            || self.in_command_substitution
+            || self.in_function
+            || self.in_loop
+            || self.in_background
+            || self.in_inner_script)
+    }
+}
+
 /// A pipeline and what was in effect when it ran.
 #[derive(Clone, Copy, Debug)]
 pub struct PipelineRef<'a> {

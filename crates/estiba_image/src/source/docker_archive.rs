@@ -31,9 +31,41 @@ struct SaveEntry {
     layers: Option<Vec<String>>,
 }
 
+/// Which image of an archive to read.
+#[derive(Clone, Copy)]
+enum Pick<'a> {
+    /// As the user selected it: `@tag`, `@N`, or the only image.
+    Selector(Option<&'a ArchiveSelector>),
+    /// The image whose config has this digest: the image ID a Docker Engine reported
+    /// for the image it exported. An export by ID or digest has no `RepoTags` to select
+    /// by, but always the config.
+    Config(&'a Digest),
+}
+
 pub(super) fn open(
     path: &Path,
     selector: Option<&ArchiveSelector>,
+    options: &OpenOptions,
+    source_name: String,
+) -> Result<BlobImage<TarStore>> {
+    open_picked(path, Pick::Selector(selector), options, source_name)
+}
+
+/// Opens the image whose config digest is `config` (see [`Pick::Config`]); when no
+/// image has it (the containerd image store reports a manifest digest as the ID) the
+/// archive's only image.
+pub(super) fn open_by_config(
+    path: &Path,
+    config: &Digest,
+    options: &OpenOptions,
+    source_name: String,
+) -> Result<BlobImage<TarStore>> {
+    open_picked(path, Pick::Config(config), options, source_name)
+}
+
+fn open_picked(
+    path: &Path,
+    pick: Pick<'_>,
     options: &OpenOptions,
     source_name: String,
 ) -> Result<BlobImage<TarStore>> {
@@ -43,7 +75,10 @@ pub(super) fn open(
         // An OCI archive handed to `docker-archive:` still names its images; read it
         // as a layout, with the selector as reference name.
         if store.open("index.json")?.is_some() {
-            let reference = selector.map(ToString::to_string);
+            let reference = match pick {
+                Pick::Selector(selector) => selector.map(ToString::to_string),
+                Pick::Config(_) => None,
+            };
             return layout::open(store, reference.as_deref(), options, false, source_name);
         }
         return Err(ErrorKind::InvalidLayout {
@@ -54,7 +89,7 @@ pub(super) fn open(
         .into());
     };
     let entries: Vec<SaveEntry> = parse_json(&bytes, "manifest.json")?;
-    let (entry, tag) = select(&entries, selector, path)?;
+    let (entry, tag) = select(&entries, pick, path)?;
 
     let config = read_config(&store, &entry.config, limits)?;
     let layer_names = entry.layers.as_deref().unwrap_or_default();
@@ -101,10 +136,10 @@ pub(super) fn open(
     })
 }
 
-/// Picks the image the selector names; returns it with the tag to call it by.
+/// Picks the image `pick` names; returns it with the tag to call it by.
 fn select<'e>(
     entries: &'e [SaveEntry],
-    selector: Option<&ArchiveSelector>,
+    pick: Pick<'_>,
     path: &Path,
 ) -> Result<(&'e SaveEntry, Option<String>)> {
     let first_tag = |e: &SaveEntry| e.repo_tags.as_ref().and_then(|t| t.first().cloned());
@@ -117,6 +152,18 @@ fn select<'e>(
                 _ => format!("@{i} (untagged, config {})", e.config),
             })
             .collect()
+    };
+    let selector = match pick {
+        Pick::Selector(selector) => selector,
+        Pick::Config(config) => {
+            let by_config = entries
+                .iter()
+                .find(|e| digest_from_name(&e.config).as_ref() == Some(config));
+            return match (by_config, entries) {
+                (Some(entry), _) | (None, [entry]) => Ok((entry, first_tag(entry))),
+                (None, _) => Err(not_found(&config.to_string(), available())),
+            };
+        }
     };
     match selector {
         None => match entries {
@@ -226,6 +273,30 @@ mod tests {
             "localhost:5000/app:latest"
         );
         assert_eq!(normalize_tag("ghcr.io/a/b:v1"), "ghcr.io/a/b:v1");
+    }
+
+    #[test]
+    fn an_export_by_id_is_found_by_its_config() {
+        let hex = |c: char| c.to_string().repeat(64);
+        let entries: Vec<SaveEntry> = serde_json::from_value(serde_json::json!([
+            {"Config": format!("{}.json", hex('a')), "RepoTags": null, "Layers": []},
+            {"Config": format!("blobs/sha256/{}", hex('b')), "Layers": []},
+        ]))
+        .unwrap();
+        let path = Path::new("export.tar");
+        let wanted = Digest::parse(&format!("sha256:{}", hex('b'))).unwrap();
+        let (entry, tag) = select(&entries, Pick::Config(&wanted), path).unwrap();
+        assert!(entry.config.ends_with(&hex('b')) && tag.is_none());
+        let other = Digest::parse(&format!("sha256:{}", hex('c'))).unwrap();
+        assert!(matches!(
+            select(&entries, Pick::Config(&other), path)
+                .unwrap_err()
+                .kind(),
+            ErrorKind::ImageNotFound { .. }
+        ));
+        // One image and an ID that is not its config (the containerd image store).
+        let (entry, _) = select(&entries[..1], Pick::Config(&other), path).unwrap();
+        assert!(entry.config.starts_with(&hex('a')));
     }
 
     #[test]

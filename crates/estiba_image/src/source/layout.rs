@@ -156,25 +156,7 @@ pub(crate) fn image_from_manifest<S: BlobStore>(
 ) -> Result<BlobImage<S>> {
     let manifest = resolved.manifest;
     let config = read_config(&store, &manifest.config, limits)?;
-    let diff_ids = &config.config.rootfs.diff_ids;
-    if diff_ids.len() != manifest.layers.len() {
-        return Err(ErrorKind::DiffIdCount {
-            layers: manifest.layers.len(),
-            diff_ids: diff_ids.len(),
-        }
-        .into());
-    }
-    let layers = manifest
-        .layers
-        .iter()
-        .zip(diff_ids)
-        .map(|(d, diff_id)| Layer {
-            media_type: d.media_type.clone(),
-            digest: Some(d.digest.clone()),
-            size: Some(d.size),
-            diff_id: Some(diff_id.clone()),
-        })
-        .collect();
+    let layers = layers_of(&manifest, &config)?;
     let layer_paths = manifest
         .layers
         .iter()
@@ -191,13 +173,45 @@ pub(crate) fn image_from_manifest<S: BlobStore>(
     })
 }
 
+/// The layers of a manifest, each with the `diff_id` its (verified) config lists.
+pub(crate) fn layers_of(manifest: &Manifest, config: &ConfigBlob) -> Result<Vec<Layer>> {
+    let diff_ids = &config.config.rootfs.diff_ids;
+    if diff_ids.len() != manifest.layers.len() {
+        return Err(ErrorKind::DiffIdCount {
+            layers: manifest.layers.len(),
+            diff_ids: diff_ids.len(),
+        }
+        .into());
+    }
+    Ok(manifest
+        .layers
+        .iter()
+        .zip(diff_ids)
+        .map(|(d, diff_id)| Layer {
+            media_type: d.media_type.clone(),
+            digest: Some(d.digest.clone()),
+            size: Some(d.size),
+            diff_id: Some(diff_id.clone()),
+        })
+        .collect())
+}
+
 fn read_config(
     store: &dyn BlobStore,
     descriptor: &Descriptor,
     limits: &Limits,
 ) -> Result<ConfigBlob> {
-    let blob = format!("config ({})", descriptor.digest);
     let (reader, _) = store.open_required(&descriptor.digest.blob_path())?;
+    parse_config(reader, descriptor, limits)
+}
+
+/// Reads a config blob, verified against its descriptor, and parses it.
+pub(crate) fn parse_config(
+    reader: impl std::io::Read,
+    descriptor: &Descriptor,
+    limits: &Limits,
+) -> Result<ConfigBlob> {
+    let blob = format!("config ({})", descriptor.digest);
     let (raw, digest) = read_verified(
         reader,
         Expect::digest_and_size(&descriptor.digest, descriptor.size),
@@ -282,8 +296,8 @@ fn select_in_top_index(
 
 /// Picks one entry among `candidates` (the entries of an index, possibly filtered by
 /// name) and resolves it to a manifest.
-fn select_among(
-    store: &dyn BlobStore,
+fn select_among<M: ManifestSource + ?Sized>(
+    store: &M,
     candidates: &[&Descriptor],
     platform: &Platform,
     limits: &Limits,
@@ -353,19 +367,80 @@ enum Kind {
     Index,
 }
 
+/// Where manifests and indexes are read from: the blobs of a layout or archive, or a
+/// registry's manifests endpoint.
+pub(crate) trait ManifestSource {
+    /// Reads the manifest or index `descriptor` points to, verified against its digest
+    /// and size and no larger than [`Limits::max_json_bytes`].
+    fn read_manifest(
+        &self,
+        descriptor: &Descriptor,
+        limits: &Limits,
+        blob: &str,
+    ) -> Result<Vec<u8>>;
+}
+
+impl<S: BlobStore + ?Sized> ManifestSource for S {
+    fn read_manifest(
+        &self,
+        descriptor: &Descriptor,
+        limits: &Limits,
+        blob: &str,
+    ) -> Result<Vec<u8>> {
+        let (reader, _) = self.open_required(&descriptor.digest.blob_path())?;
+        let (bytes, _) = read_verified(
+            reader,
+            Expect::digest_and_size(&descriptor.digest, descriptor.size),
+            limits.max_json_bytes,
+            blob,
+        )?;
+        Ok(bytes)
+    }
+}
+
 /// Reads the blob `descriptor` points to, verified, and follows indexes down to a
 /// manifest.
-pub(crate) fn resolve(
-    store: &dyn BlobStore,
+pub(crate) fn resolve<M: ManifestSource + ?Sized>(
+    store: &M,
     descriptor: &Descriptor,
     platform: &Platform,
     limits: &Limits,
     depth: usize,
 ) -> Result<Resolved> {
-    let (bytes, kind, blob) = read_manifest_or_index(store, descriptor, limits)?;
+    let blob = manifest_blob_name(descriptor);
+    let declared = declared_kind(descriptor, &blob)?;
+    let bytes = store.read_manifest(descriptor, limits, &blob)?;
+    resolve_bytes(store, descriptor, &bytes, declared, platform, limits, depth)
+}
+
+/// Follows a manifest or index that has already been read (and verified against
+/// `descriptor`) down to a manifest; a registry reads the top one itself, by tag.
+pub(crate) fn resolve_fetched<M: ManifestSource + ?Sized>(
+    store: &M,
+    descriptor: &Descriptor,
+    bytes: &[u8],
+    platform: &Platform,
+    limits: &Limits,
+) -> Result<Resolved> {
+    let blob = manifest_blob_name(descriptor);
+    let declared = declared_kind(descriptor, &blob)?;
+    resolve_bytes(store, descriptor, bytes, declared, platform, limits, 0)
+}
+
+fn resolve_bytes<M: ManifestSource + ?Sized>(
+    store: &M,
+    descriptor: &Descriptor,
+    bytes: &[u8],
+    declared: Option<Kind>,
+    platform: &Platform,
+    limits: &Limits,
+    depth: usize,
+) -> Result<Resolved> {
+    let blob = manifest_blob_name(descriptor);
+    let kind = classify(bytes, declared, &blob)?;
     match kind {
         Kind::Manifest => {
-            let manifest = parse_manifest(&bytes, &blob)?;
+            let manifest = parse_manifest(bytes, &blob)?;
             Ok(Resolved {
                 digest: descriptor.digest.clone(),
                 manifest,
@@ -380,11 +455,15 @@ pub(crate) fn resolve(
                     limits.max_index_depth as u64,
                 ));
             }
-            let index: Index = parse_json(&bytes, &blob)?;
+            let index: Index = parse_json(bytes, &blob)?;
             let entries: Vec<&Descriptor> = index.manifests.iter().collect();
             select_among(store, &entries, platform, limits, depth + 1, &blob)
         }
     }
+}
+
+fn manifest_blob_name(descriptor: &Descriptor) -> String {
+    format!("manifest ({})", descriptor.digest)
 }
 
 /// Reads a manifest or index blob and decides which it is, from the descriptor's
@@ -395,44 +474,51 @@ fn read_manifest_or_index(
     descriptor: &Descriptor,
     limits: &Limits,
 ) -> Result<(Vec<u8>, Kind, String)> {
-    let blob = format!("manifest ({})", descriptor.digest);
+    let blob = manifest_blob_name(descriptor);
+    let declared = declared_kind(descriptor, &blob)?;
+    let bytes = store.read_manifest(descriptor, limits, &blob)?;
+    let kind = classify(&bytes, declared, &blob)?;
+    Ok((bytes, kind, blob))
+}
+
+/// What the descriptor says the blob is, refusing what is never an image before
+/// anything is read.
+fn declared_kind(descriptor: &Descriptor, blob: &str) -> Result<Option<Kind>> {
     let declared = descriptor.media_type.as_str();
     if matches!(
         declared,
         media_type::DOCKER_MANIFEST_V1 | media_type::DOCKER_MANIFEST_V1_SIGNED
     ) {
         return Err(unsupported(
-            &blob,
+            blob,
             declared,
             "an image manifest or index (schema 2)",
         ));
     }
-    let declared_kind = if media_type::is_manifest(declared) {
-        Some(Kind::Manifest)
+    if media_type::is_manifest(declared) {
+        Ok(Some(Kind::Manifest))
     } else if media_type::is_index(declared) {
-        Some(Kind::Index)
+        Ok(Some(Kind::Index))
     } else if declared.is_empty() {
-        None
+        Ok(None)
     } else {
-        return Err(unsupported(&blob, declared, "an image manifest or index"));
-    };
-    let (reader, _) = store.open_required(&descriptor.digest.blob_path())?;
-    let (bytes, _) = read_verified(
-        reader,
-        Expect::digest_and_size(&descriptor.digest, descriptor.size),
-        limits.max_json_bytes,
-        &blob,
-    )?;
-    let probe: Probe = parse_json(&bytes, &blob)?;
+        Err(unsupported(blob, declared, "an image manifest or index"))
+    }
+}
+
+/// Decides from the blob's own media type (or shape) whether it is a manifest or an
+/// index, and checks that against what its descriptor declared.
+fn classify(bytes: &[u8], declared_kind: Option<Kind>, blob: &str) -> Result<Kind> {
+    let probe: Probe = parse_json(bytes, blob)?;
     let own_kind = match probe.media_type.as_deref() {
         Some(t) if media_type::is_manifest(t) => Some(Kind::Manifest),
         Some(t) if media_type::is_index(t) => Some(Kind::Index),
         Some(t) if !t.is_empty() => {
-            return Err(unsupported(&blob, t, "an image manifest or index"));
+            return Err(unsupported(blob, t, "an image manifest or index"));
         }
         _ if probe.schema_version == Some(1) => {
             return Err(unsupported(
-                &blob,
+                blob,
                 "schema 1",
                 "an image manifest or index (schema 2)",
             ));
@@ -444,17 +530,17 @@ fn read_manifest_or_index(
     let kind = match (declared_kind, own_kind) {
         (Some(d), Some(o)) if d != o => {
             return Err(unsupported(
-                &blob,
+                blob,
                 probe.media_type.as_deref().unwrap_or_default(),
                 "the media type its descriptor declares",
             ));
         }
         (Some(k), _) | (None, Some(k)) => k,
         (None, None) => {
-            return Err(unsupported(&blob, "(none)", "an image manifest or index"));
+            return Err(unsupported(blob, "(none)", "an image manifest or index"));
         }
     };
-    Ok((bytes, kind, blob))
+    Ok(kind)
 }
 
 /// Parses an image manifest and checks that it describes a container image: an image

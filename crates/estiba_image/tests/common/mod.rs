@@ -5,7 +5,7 @@
 use std::io::{Read, Write};
 use std::path::Path;
 
-use estiba_image::{Digest, EntryMeta, Visitor, media_type};
+use estiba_image::{Digest, EntryMeta, FileAnalyzer, WalkReport, media_type};
 use serde_json::{Value, json};
 use tar::{EntryType, Header};
 
@@ -435,43 +435,40 @@ pub fn replace(files: &mut Files, name: &str, bytes: Vec<u8>) {
     slot.1 = bytes;
 }
 
-/// A visitor that records every file it is shown, with its contents.
-#[derive(Default)]
+/// An analyzer that returns the contents of every file under its prefix.
 pub struct Recorder {
     pub prefix: String,
-    pub seen: Vec<(usize, String, Vec<u8>)>,
-    pub removed: Vec<(usize, String)>,
 }
 
 impl Recorder {
     pub fn under(prefix: &str) -> Self {
         Recorder {
             prefix: prefix.to_owned(),
-            ..Recorder::default()
         }
-    }
-
-    pub fn contents_of(&self, path: &str) -> Vec<&[u8]> {
-        self.seen
-            .iter()
-            .filter(|(_, p, _)| p == path)
-            .map(|(_, _, c)| c.as_slice())
-            .collect()
     }
 }
 
-impl Visitor for Recorder {
+impl FileAnalyzer for Recorder {
+    fn id(&self) -> &str {
+        "test-recorder/1"
+    }
+
     fn wants(&self, path: &str, meta: &EntryMeta) -> bool {
         meta.is_file() && path.starts_with(&self.prefix)
     }
 
-    fn visit(&mut self, layer: usize, path: &str, _meta: &EntryMeta, contents: &mut dyn Read) {
+    fn analyze(&self, _path: &str, _meta: &EntryMeta, contents: &mut dyn Read) -> Option<Vec<u8>> {
         let mut bytes = Vec::new();
         let _ = contents.read_to_end(&mut bytes);
-        self.seen.push((layer, path.to_owned(), bytes));
+        Some(bytes)
     }
+}
 
-    fn removed(&mut self, layer: usize, path: &str) {
-        self.removed.push((layer, path.to_owned()));
-    }
+/// The contents analyzer `analyzer` of a walk saw at `path`, base layer first.
+pub fn contents_of<'r>(report: &'r WalkReport, analyzer: usize, path: &str) -> Vec<&'r [u8]> {
+    report
+        .observations_of(analyzer)
+        .filter(|o| o.path == path)
+        .map(|o| o.data.as_slice())
+        .collect()
 }

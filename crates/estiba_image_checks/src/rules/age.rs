@@ -35,15 +35,9 @@ impl ImageCheck for ImageAge {
         let Some(created) = cx.config.created.as_deref() else {
             return;
         };
-        let (Some(built), Some(today)) = (day_number(created), day_number(&cx.settings.today))
-        else {
+        let Some(age) = age_days(created, &cx.settings.today) else {
             return;
         };
-        // Day 0 is the epoch: what reproducible builds record, not a build date.
-        if built <= 0 {
-            return;
-        }
-        let age = today - built;
         if age > i64::from(cx.settings.max_age_days) {
             out.report(
                 None,
@@ -56,6 +50,13 @@ impl ImageCheck for ImageAge {
             );
         }
     }
+}
+
+/// Days from `created` (RFC 3339) to `today` (`YYYY-MM-DD`). Day 0 is the epoch: what
+/// reproducible builds record, not a build date, so it gives `None`.
+pub(crate) fn age_days(created: &str, today: &str) -> Option<i64> {
+    let (built, today) = (day_number(created)?, day_number(today)?);
+    (built > 0).then_some(today - built)
 }
 
 /// Days since 1970-01-01 of an RFC 3339 timestamp or a `YYYY-MM-DD` date, in the

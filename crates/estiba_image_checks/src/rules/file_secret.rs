@@ -7,7 +7,8 @@ declare_rule! {
     /// ## What it does
     /// Scans the files where secrets are kept by convention — SSH and TLS private keys,
     /// `.aws/credentials`, `.docker/config.json` auths, `.npmrc`/`.pypirc` tokens, `.netrc`,
-    /// `.git-credentials`, `.env` files, kube configs, keystores, shell history — in
+    /// `.git-credentials`, `.pgpass`, `.env` files, kube configs, Terraform state, cloud
+    /// service-account key files, keystores, shell history — in
     /// **every layer**, with the same detector as the Dockerfile rules. A file deleted or
     /// replaced by a later layer is still reported: it ships in the layer that added it,
     /// and anyone who pulls the image can read that layer.
@@ -57,7 +58,7 @@ impl ImageCheck for FileSecretRule {
                 format!(
                     "`{}` holds {}{fate}",
                     secret.path,
-                    lower_first(secret.description)
+                    lower_first(&secret.description)
                 ),
             );
             let added_by = cx

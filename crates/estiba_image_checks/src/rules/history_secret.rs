@@ -50,9 +50,11 @@ impl ImageCheck for HistorySecret {
                 let Some(secret) = created_by.get(found.range.clone()) else {
                     continue;
                 };
-                // Still in the final environment: `image-env-secret` reports it.
+                // Still in the final environment or a label: `image-env-secret` and
+                // `image-label-secret` report it.
                 if found.confidence <= Confidence::Low
                     || cx.config.config.env.iter().any(|e| e.contains(secret))
+                    || super::label_secret::in_labels(cx, secret)
                 {
                     continue;
                 }

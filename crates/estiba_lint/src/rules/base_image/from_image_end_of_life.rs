@@ -14,7 +14,8 @@ declare_rule! {
     ///
     /// Versions the built-in table does not know, and moving tags (`python:3`,
     /// `node:lts`, `debian:stable`), give no finding. The table and its sources are in
-    /// `eol.rs`; "today" is the run's date (`Settings::today`).
+    /// `estiba_diagnostics::eol`, shared with the image rule `image-distro-end-of-life`;
+    /// "today" is the run's date (`Settings::today`).
     ///
     /// ## Why is this bad?
     /// After the end of life, the vendor publishes no more security fixes: every new

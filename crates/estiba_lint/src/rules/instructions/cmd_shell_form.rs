@@ -83,15 +83,7 @@ fn ends_in_exec(script: &estiba_shell::Script) -> bool {
     let Some(last) = script.commands().last() else {
         return false;
     };
-    let context = last.context();
-    let top_level = !(context.in_condition
-        || context.in_subshell
-        || context.in_command_substitution
-        || context.in_function
-        || context.in_loop
-        || context.in_background
-        || context.in_inner_script);
-    top_level
+    last.context().is_top_level()
         && last.pipeline().len() == 1
         && last
             .wrappers()

@@ -316,16 +316,9 @@ pub(super) fn excerpt(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
-/// Commands `busybox` runs as applets (`busybox wget …`): the applet is the effective
-/// command. Returns the name and the arguments after it.
-pub(super) fn applet<'a>(cmd: &CommandRef<'a>) -> Option<(&'a str, &'a [Word])> {
-    let name = cmd.name()?;
-    if name == "busybox" {
-        let (first, rest) = cmd.args().split_first()?;
-        return Some((basename(&first.value), rest));
-    }
-    Some((name, cmd.args()))
-}
+// `busybox wget …` runs the `wget` applet; the curl and wget option lists. Shared with
+// the image rules through the shell crate, so every caller reads these commands alike.
+pub(super) use estiba_shell::{CURL_OPTIONS_WITH_VALUE, WGET_OPTIONS_WITH_VALUE, applet};
 
 pub(super) fn basename(path: &str) -> &str {
     match path.rsplit('/').next() {
@@ -568,116 +561,6 @@ pub(super) fn removes_packages(cmd: &CommandRef<'_>) -> bool {
         _ => false,
     }
 }
-
-/// curl options that take a value, shared so that every rule splits curl arguments alike.
-pub(super) const CURL_OPTIONS_WITH_VALUE: &[&str] = &[
-    "-A",
-    "-b",
-    "-c",
-    "-C",
-    "-d",
-    "-D",
-    "-e",
-    "-E",
-    "-F",
-    "-H",
-    "-K",
-    "-m",
-    "-o",
-    "-P",
-    "-Q",
-    "-r",
-    "-T",
-    "-u",
-    "-U",
-    "-w",
-    "-x",
-    "-X",
-    "-y",
-    "-Y",
-    "-z",
-    "-t",
-    "--output",
-    "--user-agent",
-    "--cookie",
-    "--cookie-jar",
-    "--data",
-    "--data-raw",
-    "--data-binary",
-    "--dump-header",
-    "--header",
-    "--max-time",
-    "--proxy",
-    "--request",
-    "--user",
-    "--write-out",
-    "--retry",
-    "--retry-delay",
-    "--retry-max-time",
-    "--connect-timeout",
-    "--cacert",
-    "--cert",
-    "--key",
-    "--output-dir",
-    "--url",
-    "--form",
-    "--range",
-    "--referer",
-    "--config",
-    "--proto",
-    "--proto-redir",
-    "--resolve",
-    "--interface",
-    "--limit-rate",
-];
-
-/// GNU wget options that take a value, so that a value is not mistaken for an option.
-pub(super) const WGET_OPTIONS_WITH_VALUE: &[&str] = &[
-    "-O",
-    "-o",
-    "-a",
-    "-P",
-    "-t",
-    "-T",
-    "-w",
-    "-U",
-    "-e",
-    "-i",
-    "-B",
-    "-l",
-    "-A",
-    "-R",
-    "-D",
-    "-I",
-    "-X",
-    "-Q",
-    "--output-document",
-    "--output-file",
-    "--append-output",
-    "--directory-prefix",
-    "--tries",
-    "--timeout",
-    "--wait",
-    "--user-agent",
-    "--execute",
-    "--input-file",
-    "--base",
-    "--level",
-    "--accept",
-    "--reject",
-    "--domains",
-    "--include-directories",
-    "--exclude-directories",
-    "--quota",
-    "--header",
-    "--user",
-    "--password",
-    "--post-data",
-    "--post-file",
-    "--ca-certificate",
-    "--certificate",
-    "--private-key",
-];
 
 #[cfg(test)]
 mod tests {
