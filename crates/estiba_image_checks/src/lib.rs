@@ -18,7 +18,7 @@ pub use distro::{Distro, ReleaseFiles};
 pub use files::{AccountFiles, FileSecret, SecretFiles, is_secret_prone};
 
 use estiba_diagnostics::{Declared, Finding, Location, RuleMeta, assign_fingerprints};
-use estiba_image::{FileAnalyzer, ImageSource, LayerCache, Limits, WalkReport};
+use estiba_image::{FileAnalyzer, ImageConfig, ImageSource, LayerCache, Limits, WalkReport};
 
 /// One image, checked: what the walk saw and what the rules found.
 pub struct ImageScan {
@@ -114,6 +114,40 @@ impl Reporter<'_> {
 #[must_use]
 pub fn catalogue() -> Vec<&'static RuleMeta> {
     rules::RULES.iter().map(|r| r.meta()).collect()
+}
+
+/// The findings of one rule on an image known only by its config (an empty
+/// filesystem): for rules that judge the config, and for checking them on configs
+/// that were never built.
+#[must_use]
+pub fn check_config(
+    rule: &dyn ImageCheck,
+    config: &ImageConfig,
+    settings: &ImageSettings,
+) -> Vec<Finding> {
+    let walk = WalkReport {
+        fs: estiba_image::FsIndex::new(),
+        layers: Vec::new(),
+        observations: Vec::new(),
+    };
+    let cx = ImageContext {
+        reference: "config",
+        config,
+        walk: &walk,
+        file_secrets: &[],
+        passwd: None,
+        shadow: None,
+        distro: None,
+        settings,
+    };
+    let mut findings = Vec::new();
+    let mut out = Reporter {
+        meta: rule.meta(),
+        image: cx.reference,
+        findings: &mut findings,
+    };
+    rule.check(&cx, &mut out);
+    findings
 }
 
 /// Runs every image rule over `cx`; findings come back sorted and fingerprinted.

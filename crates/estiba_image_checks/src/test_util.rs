@@ -32,30 +32,7 @@ pub(crate) fn config_with_history(steps: &[&str]) -> ImageConfig {
 
 /// The findings of `rule` on an image with `config` and an empty filesystem.
 pub(crate) fn run_on_config(rule: &dyn ImageCheck, config: &ImageConfig) -> Vec<Finding> {
-    let walk = WalkReport {
-        fs: FsIndex::new(),
-        layers: Vec::new(),
-        observations: Vec::new(),
-    };
-    let settings = settings();
-    let cx = ImageContext {
-        reference: "test-image",
-        config,
-        walk: &walk,
-        file_secrets: &[],
-        passwd: None,
-        shadow: None,
-        distro: None,
-        settings: &settings,
-    };
-    let mut findings = Vec::new();
-    let mut out = Reporter {
-        meta: rule.meta(),
-        image: cx.reference,
-        findings: &mut findings,
-    };
-    rule.check(&cx, &mut out);
-    findings
+    crate::check_config(rule, config, &settings())
 }
 
 /// A root filesystem in a temporary directory.
