@@ -2,9 +2,10 @@
 
 use anyhow::{Context, Result};
 use estiba_diagnostics::Finding;
+use estiba_image::WalkReport;
 use estiba_image::{DEFAULT_CACHE_BYTES, ImageConfig, LayerCache, OpenOptions, Platform};
 use estiba_image_checks::{ImageScan, ImageSettings};
-use estiba_report::{DistroSummary, ImageSummary};
+use estiba_report::{DistroSummary, ImageSummary, LayerSize, WastedPath};
 use rayon::prelude::*;
 
 use crate::lint::{finish, load_config};
@@ -136,5 +137,42 @@ fn summary(
         layers: walk.layers.len(),
         created: c.created.clone(),
         age_days: estiba_image_checks::image_age_days(c, today),
+        layer_sizes: walk
+            .layers
+            .iter()
+            .map(|layer| LayerSize {
+                diff_id: layer.diff_id.as_ref().map(ToString::to_string),
+                size_bytes: layer.tar_size,
+                wasted_bytes: layer.wasted_bytes,
+                created_by: created_by(c, layer.index),
+            })
+            .collect(),
+        largest_wasted: largest_wasted(walk, 10),
     }
+}
+
+/// The history step that made layer `layer`: history entries that made no layer
+/// (`empty_layer`) are skipped when counting.
+fn created_by(c: &ImageConfig, layer: usize) -> Option<String> {
+    c.history
+        .iter()
+        .filter(|h| !h.empty_layer)
+        .nth(layer)
+        .and_then(|h| h.created_by.clone())
+}
+
+/// The `n` largest hidden file versions, largest first.
+fn largest_wasted(walk: &WalkReport, n: usize) -> Vec<WastedPath> {
+    let mut hidden: Vec<_> = walk.fs.shadowed().iter().filter(|s| s.size > 0).collect();
+    hidden.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.path.cmp(&b.path)));
+    hidden
+        .into_iter()
+        .take(n)
+        .map(|s| WastedPath {
+            path: s.path.clone(),
+            size_bytes: s.size,
+            layer: s.layer,
+            hidden_by: s.by_layer,
+        })
+        .collect()
 }

@@ -98,6 +98,9 @@ fn official_image_environments_hold_no_secrets() {
         "{:?}",
         config.config.env
     );
-    assert!(files > 400 && values > 2000, "{files} files, {values} values");
+    assert!(
+        files > 400 && values > 2000,
+        "{files} files, {values} values"
+    );
     assert!(reported.is_empty(), "{reported:#?}");
 }

@@ -32,6 +32,38 @@ pub struct ImageSummary {
     /// Whole days from `created` to the day of the scan.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub age_days: Option<i64>,
+    /// Each layer, base first: the efficiency view.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub layer_sizes: Vec<LayerSize>,
+    /// The largest file versions that later layers hide, largest first (at most 10).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub largest_wasted: Vec<WastedPath>,
+}
+
+/// One layer of an image, for the efficiency view.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct LayerSize {
+    /// Uncompressed digest of the layer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff_id: Option<String>,
+    /// Bytes of the uncompressed layer.
+    pub size_bytes: u64,
+    /// Bytes of this layer's files that later layers overwrite or delete.
+    pub wasted_bytes: u64,
+    /// The build step that made it, from the config's history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+}
+
+/// A file version the image ships but hides.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct WastedPath {
+    pub path: String,
+    pub size_bytes: u64,
+    /// The layer holding it, from 0.
+    pub layer: usize,
+    /// The layer that overwrote or deleted it.
+    pub hidden_by: usize,
 }
 
 /// The distribution of an image.
@@ -98,6 +130,34 @@ impl ImageSummary {
             "wasted    {:.1} MiB ({efficiency:.0}% efficiency)",
             mib(self.wasted_bytes)
         );
+        for (index, layer) in self.layer_sizes.iter().enumerate() {
+            let mut step = layer
+                .created_by
+                .as_deref()
+                .unwrap_or(dash)
+                .trim()
+                .to_owned();
+            if let Some((cut, _)) = step.char_indices().nth(72) {
+                step.truncate(cut);
+                step.push('…');
+            }
+            let _ = writeln!(
+                out,
+                "  {index:>3}  {:>9.1} MiB  wasted {:>7.1} MiB  {step}",
+                mib(layer.size_bytes),
+                mib(layer.wasted_bytes)
+            );
+        }
+        for wasted in &self.largest_wasted {
+            let _ = writeln!(
+                out,
+                "  hidden {:>8.1} MiB  {} (layer {}, hidden by layer {})",
+                mib(wasted.size_bytes),
+                wasted.path,
+                wasted.layer,
+                wasted.hidden_by
+            );
+        }
         out
     }
 }

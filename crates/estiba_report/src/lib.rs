@@ -37,7 +37,7 @@ use serde::Serialize;
 
 pub use github::GithubEmitter;
 pub use gitlab::GitlabEmitter;
-pub use image::{DistroSummary, ImageSummary};
+pub use image::{DistroSummary, ImageSummary, LayerSize, WastedPath};
 pub use json::{JSON_SCHEMA_VERSION, JsonEmitter};
 pub use junit::JunitEmitter;
 pub use sarif::{SARIF_FINGERPRINT_KEY, SarifEmitter};

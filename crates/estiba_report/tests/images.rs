@@ -6,7 +6,7 @@ mod fixture;
 
 use std::path::Path;
 
-use estiba_report::{DistroSummary, Format, ImageSummary, Report};
+use estiba_report::{DistroSummary, Format, ImageSummary, LayerSize, Report, WastedPath};
 use fixture::{JUNIT_SCHEMA, RULES, TOOL_NAME, TOOL_VERSION, fixture, options, xmllint};
 use serde_json::Value;
 
@@ -30,6 +30,26 @@ fn summaries() -> Vec<ImageSummary> {
             layers: 3,
             created: Some("2026-11-01T10:00:00Z".into()),
             age_days: Some(34),
+            layer_sizes: vec![
+                LayerSize {
+                    diff_id: Some("sha256:aa".into()),
+                    size_bytes: 70 * 1024 * 1024,
+                    wasted_bytes: 6 * 1024 * 1024,
+                    created_by: Some("/bin/sh -c #(nop) ADD file:4b03b5f551e3fbdf47ec609712007327828f7530cc3455c43bbcdcaf449a75a9 in / ".into()),
+                },
+                LayerSize {
+                    diff_id: Some("sha256:bb".into()),
+                    size_bytes: 10 * 1024 * 1024,
+                    wasted_bytes: 0,
+                    created_by: Some("RUN /bin/sh -c rm -rf /var/lib/apt/lists/* # buildkit".into()),
+                },
+            ],
+            largest_wasted: vec![WastedPath {
+                path: "/var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages.lz4".into(),
+                size_bytes: 6 * 1024 * 1024,
+                layer: 0,
+                hidden_by: 1,
+            }],
         },
         // A `dir:` root: no manifest, no platform, no distribution, no date.
         ImageSummary {
@@ -79,6 +99,8 @@ fn json_images() {
     assert_eq!(first["distro"]["version_id"], "12");
     assert_eq!(first["layers"], 3);
     assert_eq!(first["age_days"], 34);
+    assert_eq!(first["layer_sizes"][1]["size_bytes"], 10 * 1024 * 1024);
+    assert_eq!(first["largest_wasted"][0]["hidden_by"], 1);
     assert!(document["images"][1].get("distro").is_none());
     // Reports of other targets have no `images` at all.
     let lint: Value = serde_json::from_str(&render(Format::Json, &[])).expect("JSON");
@@ -95,7 +117,10 @@ fn text_header() {
                     distro    Debian GNU/Linux 12 (bookworm)\n\
                     created   2026-11-01T10:00:00Z (34 days ago)\n\
                     layers    3 (80.0 MiB uncompressed)\n\
-                    wasted    6.0 MiB (90% efficiency)\n\n\
+                    wasted    6.0 MiB (90% efficiency)\n\
+                    \x20   0       70.0 MiB  wasted     6.0 MiB  /bin/sh -c #(nop) ADD file:4b03b5f551e3fbdf47ec609712007327828f7530cc345…\n\
+                    \x20   1       10.0 MiB  wasted     0.0 MiB  RUN /bin/sh -c rm -rf /var/lib/apt/lists/* # buildkit\n\
+                    \x20 hidden      6.0 MiB  /var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages.lz4 (layer 0, hidden by layer 1)\n\n\
                     image     dir:rootfs\n\
                     digest    -\n\
                     platform  -\n\
