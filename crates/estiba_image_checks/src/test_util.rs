@@ -5,9 +5,9 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use estiba_diagnostics::Finding;
-use estiba_image::{FsIndex, ImageConfig, OpenOptions, WalkReport};
+use estiba_image::{ImageConfig, OpenOptions};
 
-use crate::{ImageCheck, ImageContext, ImageSettings, Reporter};
+use crate::{ImageCheck, ImageSettings};
 
 pub(crate) fn settings() -> ImageSettings {
     ImageSettings {
