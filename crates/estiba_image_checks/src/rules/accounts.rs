@@ -98,3 +98,152 @@ impl ImageCheck for RootUidAccount {
         }
     }
 }
+
+declare_rule! {
+    /// ## What it does
+    /// Checks `/etc/shadow` for accounts with a usable password hash: every container
+    /// of the image starts with that password, the same for all of them, and anyone with
+    /// the image can run an offline attack on it. Hashes made with algorithms that are
+    /// broken or fast to brute-force (DES crypt, MD5 crypt, NT hash, SunMD5, BSDi) are
+    /// named as such.
+    ///
+    /// ## Why is this bad?
+    /// Containers authenticate services, not people: a password baked into an image is
+    /// a shared secret shipped to every registry and host that pulls it, and with a weak
+    /// algorithm it falls in seconds.
+    ///
+    /// ## Example
+    /// `app:$1$saltsalt$Dk0DNHvDZ6wl4fwHkhX3O0:19000:0:99999:7:::`
+    ///
+    /// Use instead: `app:!:19000:0:99999:7:::` (locked), and give the service its
+    /// credentials at run time.
+    pub struct ShadowPasswordSet {
+        code: "IM023",
+        name: "image-account-password-set",
+        title: "An account has a password baked into the image",
+        severity: Medium,
+        practice: P4,
+        target: Image,
+        references: [cis("4.10")],
+        fix: None,
+        remediation: "Lock the account (`passwd -l NAME`, or `!` in the password field) and pass credentials at run time.",
+    }
+}
+
+/// The crypt(3) scheme of a password field, and whether it is weak; `None` for a
+/// field that cannot be logged in with (empty is IM014's, locked, or not a hash).
+fn password_scheme(field: &str) -> Option<(&'static str, bool)> {
+    // `!` and `*` lock the account, whatever follows (`!$6$…` keeps a hash disabled).
+    if field.is_empty() || field.starts_with('!') || field.starts_with('*') {
+        return None;
+    }
+    let scheme = match field.split('$').nth(1) {
+        _ if !field.starts_with('$') => {
+            // Traditional DES crypt: 13 characters of the crypt alphabet; BSDi: `_`.
+            let crypt_alphabet = |c: char| c.is_ascii_alphanumeric() || c == '.' || c == '/';
+            if field.len() == 13 && field.chars().all(crypt_alphabet) {
+                return Some(("DES crypt", true));
+            }
+            if field.starts_with('_') && field.len() == 20 {
+                return Some(("BSDi crypt", true));
+            }
+            return None;
+        }
+        Some("1") => ("MD5 crypt", true),
+        Some("3") => ("NT hash", true),
+        Some("md5") => ("SunMD5", true),
+        Some("2" | "2a" | "2b" | "2x" | "2y") => ("bcrypt", false),
+        Some("5") => ("SHA-256 crypt", false),
+        Some("6") => ("SHA-512 crypt", false),
+        Some("y") => ("yescrypt", false),
+        Some("gy") => ("gost-yescrypt", false),
+        Some("7") => ("scrypt", false),
+        _ => ("an unknown scheme", false),
+    };
+    Some(scheme)
+}
+
+impl ImageCheck for ShadowPasswordSet {
+    fn check(&self, cx: &ImageContext<'_>, out: &mut Reporter<'_>) {
+        let Some((layer, shadow)) = cx.shadow else {
+            return;
+        };
+        for line in String::from_utf8_lossy(shadow).lines() {
+            let mut fields = line.split(':');
+            let (Some(name), Some(password)) = (fields.next(), fields.next()) else {
+                continue;
+            };
+            if name.is_empty() || name.starts_with('#') {
+                continue;
+            }
+            let Some((scheme, weak)) = password_scheme(password) else {
+                continue;
+            };
+            let strength = if weak { "weak " } else { "" };
+            out.report(
+                Some(cx.layer_name(layer)),
+                Some("/etc/shadow".to_owned()),
+                format!("account `{name}` has a password set in /etc/shadow ({strength}{scheme} hash)"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::password_scheme;
+    use crate::test_util::Root;
+
+    #[test]
+    fn schemes() {
+        for (field, expected) in [
+            ("", None),
+            ("*", None),
+            ("!", None),
+            ("!!", None),
+            ("!$6$salt$hash", None),
+            ("x", None),
+            ("abJnggxhB/yWI", Some(("DES crypt", true))),
+            ("$1$saltsalt$Dk0DNHvDZ6wl4fwHkhX3O0", Some(("MD5 crypt", true))),
+            ("$6$rounds=5000$salt$hash", Some(("SHA-512 crypt", false))),
+            ("$y$j9T$salt$hash", Some(("yescrypt", false))),
+            ("$2b$12$abcdefghijklmnopqrstuv", Some(("bcrypt", false))),
+        ] {
+            assert_eq!(password_scheme(field), expected, "{field}");
+        }
+    }
+
+    /// Validates the three account rules together on one root filesystem.
+    #[test]
+    fn account_databases() {
+        let root = Root::new();
+        root.file(
+            "/etc/passwd",
+            "root:x:0:0:root:/root:/bin/sh\ntoor:x:0:0::/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\nsvc:x:1001:1001::/:/sbin/nologin\n",
+            0o644,
+        )
+        .file(
+            "/etc/shadow",
+            "root::19000:0:99999:7:::\ntoor:*:19000::::::\napp:$1$saltsalt$Dk0DNHvDZ6wl4fwHkhX3O0:19000::::::\nsvc:$y$j9T$salt$hash:19000::::::\n",
+            0o640,
+        );
+        let messages = |code: &str| -> Vec<String> {
+            root.findings(code).into_iter().map(|f| f.message).collect()
+        };
+        assert_eq!(
+            messages("IM014"),
+            ["account `root` has an empty password in /etc/shadow"]
+        );
+        assert_eq!(
+            messages("IM015"),
+            ["account `toor` has user id 0, the same rights as root"]
+        );
+        assert_eq!(
+            messages("IM023"),
+            [
+                "account `app` has a password set in /etc/shadow (weak MD5 crypt hash)",
+                "account `svc` has a password set in /etc/shadow (yescrypt hash)"
+            ]
+        );
+    }
+}

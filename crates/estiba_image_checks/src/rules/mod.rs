@@ -22,7 +22,7 @@ mod sshd_present;
 mod wasted_space;
 mod world_writable;
 
-pub use accounts::{RootUidAccount, ShadowPasswordEmpty};
+pub use accounts::{RootUidAccount, ShadowPasswordEmpty, ShadowPasswordSet};
 pub use age::ImageAge;
 pub(crate) use age::age_days;
 pub use cache_left::CacheLeft;
@@ -62,6 +62,7 @@ pub static RULES: &[&dyn ImageCheck] = &[
     &CacheLeft,
     &GitDirectory,
     &ShadowPasswordEmpty,
+    &ShadowPasswordSet,
     &RootUidAccount,
     &HistoryAddRemote,
     &HistoryDownloadExecuted,
