@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use estiba_image::{
-    ErrorKind, FsIndex, ImageSource, LimitKind, Limits, OpenOptions, open_str, walk,
+    ErrorKind, FsIndex, ImageSource, LimitKind, Limits, OpenOptions, Platform, open_str, walk,
 };
 
 const PLANTED: &str = "estiba-test/planted:1";
@@ -172,6 +172,42 @@ fn a_missing_image_is_the_daemons_404_and_leaves_nothing_behind() {
             .contains("No such image: estiba-test/missing:1"),
         "{err}"
     );
+    assert_eq!(files_under(cache.path()), Vec::<PathBuf>::new());
+}
+
+/// Validates that `--platform` is checked against the image the engine holds: the
+/// host's platform opens it, another is an error naming what is there, before any
+/// export is spooled.
+#[test]
+fn a_platform_the_engine_does_not_hold_is_an_error() {
+    let Some(services) = services() else {
+        return;
+    };
+    let cache = tempfile::tempdir().unwrap();
+    let with = |platform: Platform| OpenOptions {
+        platform: Some(platform),
+        ..options(&services.host, cache.path())
+    };
+    assert!(
+        open_str(
+            "docker-daemon:estiba-test/planted:1",
+            &with(Platform::host())
+        )
+        .is_ok()
+    );
+    let err = open_str(
+        "docker-daemon:estiba-test/planted:1",
+        &with(Platform::new("linux", "s390x", None)),
+    )
+    .err()
+    .expect("another platform opened");
+    match err.kind() {
+        ErrorKind::NoMatchingPlatform { wanted, available } => {
+            assert_eq!(wanted, "linux/s390x");
+            assert_eq!(available, &[Platform::host().to_string()]);
+        }
+        other => panic!("{other:?}"),
+    }
     assert_eq!(files_under(cache.path()), Vec::<PathBuf>::new());
 }
 

@@ -27,7 +27,7 @@ use crate::cache::LayerCache;
 use crate::digest::Digest;
 use crate::error::{Error, ErrorKind, LimitKind, Result};
 use crate::limits::exceeded;
-use crate::oci::{ConfigBlob, Manifest};
+use crate::oci::{ConfigBlob, Manifest, Platform};
 
 /// An image exported by a Docker Engine, read from its spooled `docker save` archive.
 pub(super) struct DaemonImage {
@@ -79,6 +79,22 @@ pub(super) fn open(reference: &str, options: &OpenOptions) -> Result<DaemonImage
         .map_err(engine)?;
     let inspect = client.inspect_image(reference).map_err(engine)?;
     let id = Digest::parse(&inspect.id)?;
+    // The engine holds one platform per image name: a request for another is an error,
+    // not a silent scan of what is there.
+    if let Some(wanted) = &options.platform {
+        let present = Platform::new(
+            &inspect.os,
+            &inspect.architecture,
+            inspect.variant.as_deref(),
+        );
+        if !wanted.matches(&present) {
+            return Err(ErrorKind::NoMatchingPlatform {
+                wanted: wanted.to_string(),
+                available: vec![present.to_string()],
+            }
+            .into());
+        }
+    }
 
     let dir = spool_dir(options)?;
     let mut spool = tempfile::Builder::new()

@@ -183,7 +183,9 @@ impl ImageCheck for ShadowPasswordSet {
             out.report(
                 Some(cx.layer_name(layer)),
                 Some("/etc/shadow".to_owned()),
-                format!("account `{name}` has a password set in /etc/shadow ({strength}{scheme} hash)"),
+                format!(
+                    "account `{name}` has a password set in /etc/shadow ({strength}{scheme} hash)"
+                ),
             );
         }
     }
@@ -204,7 +206,10 @@ mod tests {
             ("!$6$salt$hash", None),
             ("x", None),
             ("abJnggxhB/yWI", Some(("DES crypt", true))),
-            ("$1$saltsalt$Dk0DNHvDZ6wl4fwHkhX3O0", Some(("MD5 crypt", true))),
+            (
+                "$1$saltsalt$Dk0DNHvDZ6wl4fwHkhX3O0",
+                Some(("MD5 crypt", true)),
+            ),
             ("$6$rounds=5000$salt$hash", Some(("SHA-512 crypt", false))),
             ("$y$j9T$salt$hash", Some(("yescrypt", false))),
             ("$2b$12$abcdefghijklmnopqrstuv", Some(("bcrypt", false))),
