@@ -25,6 +25,9 @@ install_packages() {
     command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
     command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
     command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+    command -v rpmbuild >/dev/null 2>&1 || missing+=(rpm)
+    command -v db5.3_load >/dev/null 2>&1 || missing+=(db5.3-util)
+    command -v python3 >/dev/null 2>&1 || missing+=(python3)
     ((${#missing[@]})) || return 0
     if [[ $(id -u) != 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
         echo "services.sh: not root or no apt-get; missing ${missing[*]}" >&2
@@ -166,6 +169,176 @@ export_images() {
     done
 }
 
+# OS package databases made by the real tools, in FROM-scratch busybox images: an rpm
+# sqlite database written by Debian's rpm from packages built here with rpmbuild, the
+# same headers in a Berkeley DB hash `Packages` written by db_load (the layout of
+# RHEL 7/8), and an apk installed database in apk-tools' documented format. What rpm
+# itself lists goes to DIR/images/*-expected.txt for the tests to compare with.
+build_os_db_images() {
+    local ctx=$DIR/ctx-osdb out=$DIR/images
+    rm -rf "$ctx" && mkdir -p "$ctx/specs" "$ctx/rpmdb" "$ctx/bdb" "$out"
+    cp /bin/busybox "$ctx/busybox"
+    # Two specs: one with an epoch and subpackages (which share its source RPM), one
+    # without an epoch for the build machine's architecture.
+    cat >"$ctx/specs/estiba-tools.spec" <<'EOF'
+Name: estiba-tools
+Version: 1.2.3
+Release: 4.fc40
+Epoch: 2
+Summary: test package
+License: MIT AND Apache-2.0
+BuildArch: noarch
+%description
+test package
+%package doc
+Summary: test subpackage
+License: CC-BY-4.0
+%description doc
+test subpackage
+%package data
+Summary: test subpackage
+%description data
+test subpackage
+%install
+mkdir -p %{buildroot}/usr/bin %{buildroot}/usr/share/doc/estiba-tools %{buildroot}/usr/share/estiba-tools
+echo tool >%{buildroot}/usr/bin/estiba-tool
+echo doc >%{buildroot}/usr/share/doc/estiba-tools/README
+echo data >%{buildroot}/usr/share/estiba-tools/data.txt
+%files
+/usr/bin/estiba-tool
+%files doc
+/usr/share/doc/estiba-tools/README
+%files data
+/usr/share/estiba-tools/data.txt
+EOF
+    cat >"$ctx/specs/estiba-libs.spec" <<'EOF'
+Name: estiba-libs
+Version: 0.9
+Release: 1.fc40
+Summary: test package
+License: GPL-2.0-or-later
+%description
+test package
+%install
+mkdir -p %{buildroot}/usr/lib64/estiba %{buildroot}/etc
+echo lib >%{buildroot}/usr/lib64/estiba/libestiba.txt
+echo conf >%{buildroot}/etc/estiba.conf
+%files
+/usr/lib64/estiba/libestiba.txt
+%config /etc/estiba.conf
+EOF
+    local spec
+    for spec in "$ctx"/specs/*.spec; do
+        rpmbuild -bb --quiet --define "_topdir $ctx/rpmbuild" --define 'debug_package %{nil}' \
+            "$spec" >>"$ctx/rpmbuild.log" 2>&1 || { tail -20 "$ctx/rpmbuild.log" >&2; die "rpmbuild failed"; }
+    done
+    # Debian's rpm 4.18 writes sqlite; only the database is written (--justdb).
+    rpm --define '_db_backend sqlite' --dbpath "$ctx/rpmdb" --initdb 2>/dev/null
+    rpm --define '_db_backend sqlite' --dbpath "$ctx/rpmdb" -i --justdb --nodeps --ignorearch --ignoreos \
+        "$ctx"/rpmbuild/RPMS/*/*.rpm 2>>"$ctx/rpmbuild.log" || die "rpm --justdb failed"
+    local query='%{NAME} %{EPOCHNUM}:%{VERSION}-%{RELEASE}\n'
+    rpm --dbpath "$ctx/rpmdb" -qa --qf "$query" | sort >"$out/rpm-expected.txt"
+    [[ -s $out/rpm-expected.txt ]] || die "the rpm database lists no package"
+    # The same header blobs, keyed by their package number (native byte order, as rpm
+    # does), loaded into a Berkeley DB hash database by db_load from its dump format.
+    python3 - "$ctx/rpmdb/rpmdb.sqlite" >"$ctx/bdb.dump" <<'EOF'
+import sqlite3, struct, sys
+db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+print("VERSION=3\nformat=bytevalue\ntype=hash\nHEADER=END")
+for hnum, blob in db.execute("SELECT hnum, blob FROM Packages ORDER BY hnum"):
+    print(" " + struct.pack("=I", hnum).hex())
+    print(" " + bytes(blob).hex())
+print("DATA=END")
+EOF
+    db5.3_load -f "$ctx/bdb.dump" "$ctx/bdb/Packages"
+    # rpm's own read-only Berkeley DB reader must list the same packages.
+    rpm --define '_db_backend bdb_ro' --dbpath "$ctx/bdb" -qa --qf "$query" 2>/dev/null |
+        sort >"$out/rpm-bdb-expected.txt"
+    cmp -s "$out/rpm-expected.txt" "$out/rpm-bdb-expected.txt" || die "rpm reads the Berkeley DB copy differently"
+    printf 'FROM scratch\nCOPY busybox /bin/busybox\nCOPY os-release /etc/os-release\nCOPY rpmdb/rpmdb.sqlite /var/lib/rpm/rpmdb.sqlite\n' \
+        >"$ctx/Dockerfile.rpm"
+    printf 'NAME="Fedora Linux"\nID=fedora\nVERSION_ID=40\n' >"$ctx/os-release"
+    docker_cli build -q -f "$ctx/Dockerfile.rpm" -t estiba-test/rpm:1 "$ctx" >/dev/null
+    printf 'FROM scratch\nCOPY busybox /bin/busybox\nCOPY os-release-centos /etc/os-release\nCOPY bdb/Packages /var/lib/rpm/Packages\n' \
+        >"$ctx/Dockerfile.rpm-bdb"
+    printf 'NAME="CentOS Linux"\nID="centos"\nVERSION_ID="7"\n' >"$ctx/os-release-centos"
+    docker_cli build -q -f "$ctx/Dockerfile.rpm-bdb" -t estiba-test/rpm-bdb:1 "$ctx" >/dev/null
+    # apk-tools' installed database: P name, V version, A arch, o origin, L licence,
+    # F directory and R files in it, C checksum, t build time.
+    mkdir -p "$ctx/apk"
+    cat >"$ctx/apk/installed" <<'EOF'
+C:Q1Kq4AHgxNBtrQKrz66nGnGxmiQIU=
+P:musl
+V:1.2.5-r0
+A:x86_64
+S:408280
+I:665600
+T:the musl c library (libc) implementation
+U:https://musl.libc.org/
+L:MIT
+o:musl
+t:1712598826
+F:lib
+R:ld-musl-x86_64.so.1
+a:0:0:755
+R:libc.musl-x86_64.so.1
+
+C:Q1J0ptdAgV3Za8xW5eFNaTMQvJTRQ=
+P:busybox
+V:1.36.1-r29
+A:x86_64
+L:GPL-2.0-only
+o:busybox
+t:1716807932
+F:bin
+R:busybox
+a:0:0:755
+
+C:Q1sSNCgLWk5d/sK0Bc7xq0QkvL4XY=
+P:busybox-binsh
+V:1.36.1-r29
+A:x86_64
+L:GPL-2.0-only
+o:busybox
+t:1716807932
+F:bin
+R:sh
+
+C:Q1iZ+C2JJdBlm2KkoSH2GXbIA7xEE=
+P:alpine-baselayout-data
+V:3.6.5-r0
+A:x86_64
+L:GPL-2.0-only
+o:alpine-baselayout
+t:1714981135
+F:etc
+R:fstab
+R:group
+R:passwd
+
+C:Q1V1cwoWy4X6v5JfZf9TqzJ1ZCLOA=
+P:zlib
+V:1.3.1-r1
+A:x86_64
+L:Zlib
+o:zlib
+t:1714056476
+F:lib
+R:libz.so.1
+R:libz.so.1.3.1
+EOF
+    printf 'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.20.3\n' >"$ctx/os-release-alpine"
+    printf 'FROM scratch\nCOPY busybox /bin/busybox\nCOPY os-release-alpine /etc/os-release\nCOPY apk/installed /lib/apk/db/installed\n' \
+        >"$ctx/Dockerfile.apk"
+    docker_cli build -q -f "$ctx/Dockerfile.apk" -t estiba-test/apk:1 "$ctx" >/dev/null
+    awk -F: '$1 == "P" {name = $2} $1 == "V" {print name, $2}' "$ctx/apk/installed" | sort >"$out/apk-expected.txt"
+    local image
+    for image in rpm rpm-bdb apk; do
+        rm -f "$out/$image.docker.tar"
+        docker_cli save -o "$out/$image.docker.tar" "estiba-test/$image:1"
+    done
+}
+
 # The planted image in the htpasswd registry too, for the credential tests.
 push_auth_images() {
     skopeo copy -q --dest-tls-verify=false --dest-creds "estiba:$(cat "$DIR/registry-password")" \
@@ -258,6 +431,7 @@ case $cmd in
         build_busybox_image
         build_debian_image
         export_images
+        build_os_db_images
         AUTH_REGISTRY=127.0.0.1:$auth_port
         push_auth_images
         push_multi_platform_image

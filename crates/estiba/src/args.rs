@@ -36,6 +36,13 @@ pub enum Command {
     /// the credentials `docker login` stored). Every blob is verified against its digest;
     /// nothing from the image is extracted or executed.
     Image(ImageArgs),
+    /// List the packages of images and source trees, as a table or an SBOM.
+    ///
+    /// TARGET is any image SOURCE of `estiba image` (`dir:PATH` reads an unpacked root
+    /// filesystem as an image), or a directory path without a prefix, read as a source
+    /// tree (lockfiles and manifests). CycloneDX and SPDX output is deterministic: no
+    /// time unless `--timestamp` asks for one, identifiers derived from the content.
+    Sbom(SbomArgs),
     /// List the rule catalogue.
     Rules(RulesArgs),
     /// Show the full documentation of one rule.
@@ -76,12 +83,9 @@ pub struct LintArgs {
     pub common: CommonArgs,
 }
 
+/// How images are reached and read: the flags `image` and `sbom` share.
 #[derive(Debug, Args)]
-pub struct ImageArgs {
-    /// Images to check.
-    #[arg(value_name = "SOURCE", required = true)]
-    pub sources: Vec<String>,
-
+pub struct ImageAccessArgs {
     /// Platform to pick from a multi-platform image: `os/arch[/variant]` (default: this
     /// machine's).
     #[arg(long, value_name = "PLATFORM", help_heading = "Input")]
@@ -102,15 +106,6 @@ pub struct ImageArgs {
     )]
     pub insecure_registries: Vec<String>,
 
-    /// Report images built more than DAYS days ago (`image-age`).
-    #[arg(
-        long,
-        value_name = "DAYS",
-        default_value_t = 90,
-        help_heading = "Rules"
-    )]
-    pub max_age: u32,
-
     /// Directory of the layer cache (default: `$XDG_CACHE_HOME/estiba`, else
     /// `~/.cache/estiba`). Layers already analysed there are not read again.
     #[arg(
@@ -124,9 +119,68 @@ pub struct ImageArgs {
     /// Read every layer, neither using nor filling the layer cache.
     #[arg(long, help_heading = "Input")]
     pub no_cache: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImageArgs {
+    /// Images to check.
+    #[arg(value_name = "SOURCE", required = true)]
+    pub sources: Vec<String>,
+
+    /// Report images built more than DAYS days ago (`image-age`).
+    #[arg(
+        long,
+        value_name = "DAYS",
+        default_value_t = 90,
+        help_heading = "Rules"
+    )]
+    pub max_age: u32,
+
+    #[command(flatten)]
+    pub access: ImageAccessArgs,
 
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SbomArgs {
+    /// Images or directories to list the packages of.
+    #[arg(value_name = "TARGET", required = true)]
+    pub targets: Vec<String>,
+
+    /// Output format: a table for humans, estiba's own JSON model, or an SBOM
+    /// (CycloneDX 1.6 or 1.5 JSON, SPDX 2.3 JSON; these take one TARGET).
+    #[arg(long, short = 'f', value_enum, default_value_t = SbomFormatArg::Table, help_heading = "Output")]
+    pub format: SbomFormatArg,
+
+    /// Write the output to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+
+    /// Record the creation time in CycloneDX and SPDX documents (default: none in
+    /// CycloneDX, the Unix epoch in SPDX, which requires one), so that the same input
+    /// gives the same bytes.
+    #[arg(long, help_heading = "Output")]
+    pub timestamp: bool,
+
+    #[command(flatten)]
+    pub access: ImageAccessArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SbomFormatArg {
+    /// NAME VERSION ECOSYSTEM TYPE PATH, one package a line.
+    Table,
+    /// estiba's inventory model, with warnings and the packages not reported twice.
+    Json,
+    /// CycloneDX 1.6 JSON.
+    Cyclonedx,
+    /// CycloneDX 1.5 JSON.
+    #[value(name = "cyclonedx-1.5")]
+    Cyclonedx15,
+    /// SPDX 2.3 JSON.
+    Spdx,
 }
 
 /// Flags every verb shares.

@@ -1,9 +1,9 @@
 //! `estiba image`: open each image source, walk it once, run the image rules, report.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use estiba_diagnostics::Finding;
 use estiba_image::WalkReport;
-use estiba_image::{DEFAULT_CACHE_BYTES, ImageConfig, LayerCache, OpenOptions, Platform};
+use estiba_image::{ImageConfig, LayerCache, OpenOptions};
 use estiba_image_checks::{ImageScan, ImageSettings};
 use estiba_report::{DistroSummary, ImageSummary, LayerSize, WastedPath};
 use rayon::prelude::*;
@@ -14,33 +14,12 @@ use estiba::args::ImageArgs;
 pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
     let common = &args.common;
     let loaded = load_config(common)?;
-    let platform = args
-        .platform
-        .as_deref()
-        .map(Platform::parse)
-        .transpose()
-        .context("--platform")?;
-    let options = OpenOptions {
-        platform,
-        docker_host: args.docker_host.clone(),
-        insecure_registries: args.insecure_registries.clone(),
-        progress: crate::progress::Bars::for_terminal(),
-        cache_dir: args.cache_dir.clone(),
-        ..OpenOptions::default()
-    };
+    let options = crate::access::open_options(&args.access)?;
     let settings = ImageSettings {
         today: crate::today(),
         max_age_days: args.max_age,
     };
-    // The cache is an optimisation: a directory that cannot be created means no cache.
-    let cache = if args.no_cache {
-        None
-    } else {
-        args.cache_dir
-            .clone()
-            .or_else(LayerCache::default_dir)
-            .and_then(|dir| LayerCache::new(&dir, DEFAULT_CACHE_BYTES).ok())
-    };
+    let cache = crate::access::layer_cache(&args.access);
     let results: Vec<Result<Scanned, String>> = args
         .sources
         .par_iter()

@@ -1,12 +1,14 @@
 //! The `estiba` command line: parses flags, loads configuration, wires each verb to
 //! its library, and turns results into an exit status. No analysis happens here.
 
+mod access;
 mod config;
 mod image;
 mod inputs;
 mod lint;
 mod progress;
 mod rules;
+mod sbom;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Lint(args) => lint::run(&args),
         Command::Image(args) => image::run(&args),
+        Command::Sbom(args) => sbom::run(&args),
         Command::Rules(args) => rules::list(&args),
         Command::Rule(args) => rules::show(&args),
         Command::Completions(args) => {

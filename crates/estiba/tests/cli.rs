@@ -424,3 +424,133 @@ fn image_verb_exit_codes_and_json() {
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).contains("image-setuid-file"));
 }
+
+/// Resolves the CycloneDX schema's sibling references to the copies estiba_sbom keeps
+/// for its tests, so validation never needs the network.
+struct LocalSchemas;
+
+fn sbom_schema(name: &str) -> serde_json::Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../estiba_sbom/tests/schemas")
+        .join(name);
+    serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap()
+}
+
+impl jsonschema::Retrieve for LocalSchemas {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<serde_json::Value, Box<dyn std::error::Error + Send + Sync>> {
+        match uri.as_str() {
+            "http://cyclonedx.org/schema/spdx.schema.json" => {
+                Ok(sbom_schema("cyclonedx-spdx.schema.json"))
+            }
+            "http://cyclonedx.org/schema/jsf-0.82.schema.json" => {
+                Ok(sbom_schema("cyclonedx-jsf-0.82.schema.json"))
+            }
+            other => Err(format!("no local copy of {other}").into()),
+        }
+    }
+}
+
+/// Validates that `estiba sbom` lists the dpkg packages of a `dir:` root filesystem as
+/// a table and as CycloneDX 1.6 that matches the official schema, writes `--output`,
+/// and exits 2 on a target it cannot read.
+#[test]
+fn sbom_verb_table_cyclonedx_and_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("rootfs");
+    std::fs::create_dir_all(root.join("var/lib/dpkg")).unwrap();
+    std::fs::create_dir_all(root.join("etc")).unwrap();
+    std::fs::write(
+        root.join("etc/os-release"),
+        "ID=debian\nVERSION_ID=\"12\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("var/lib/dpkg/status"),
+        "Package: libc6\nStatus: install ok installed\nArchitecture: amd64\nSource: glibc\n\
+         Version: 2.36-9+deb12u4\n\nPackage: bash\nStatus: install ok installed\n\
+         Architecture: amd64\nVersion: 5.2.15-2+b7\n",
+    )
+    .unwrap();
+    let source = format!("dir:{}", root.display());
+
+    let out = estiba(dir.path(), &["sbom", "--no-cache", &source]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let lines: Vec<String> = stdout(&out).lines().map(str::to_owned).collect();
+    assert!(lines[0].starts_with("NAME"), "{lines:?}");
+    assert!(
+        lines[1].starts_with("bash ") && lines[2].starts_with("libc6 "),
+        "{lines:?}"
+    );
+
+    let out = estiba(
+        dir.path(),
+        &[
+            "sbom",
+            "--no-cache",
+            "-f",
+            "cyclonedx",
+            "-o",
+            "bom.json",
+            &source,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let bom: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("bom.json")).unwrap()).unwrap();
+    let validator = jsonschema::options()
+        .with_retriever(LocalSchemas)
+        .build(&sbom_schema("cyclonedx-bom-1.6.schema.json"))
+        .unwrap();
+    let errors: Vec<String> = validator.iter_errors(&bom).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let purls: Vec<&str> = bom["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["purl"].as_str())
+        .collect();
+    assert_eq!(
+        purls,
+        [
+            "pkg:deb/debian/bash@5.2.15-2%2Bb7?arch=amd64&distro=debian-12",
+            "pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&distro=debian-12",
+        ]
+    );
+    assert_eq!(bom["metadata"]["component"]["type"], "container");
+    assert!(
+        bom["serialNumber"]
+            .as_str()
+            .unwrap()
+            .starts_with("urn:uuid:")
+    );
+
+    // A database that cannot be read: a warning on standard error and in the JSON.
+    let broken = dir.path().join("broken");
+    std::fs::create_dir_all(broken.join("var/lib/dpkg")).unwrap();
+    std::fs::write(broken.join("var/lib/dpkg/status"), "garbage\n").unwrap();
+    let broken = format!("dir:{}", broken.display());
+    let out = estiba(
+        dir.path(),
+        &["sbom", "--no-cache", "-f", "json", &source, &broken],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let report = json(&out);
+    assert_eq!(report["targets"][0]["name"], source.as_str());
+    assert_eq!(
+        report["targets"][0]["packages"].as_array().unwrap().len(),
+        2
+    );
+    assert_eq!(report["targets"][1]["warnings"][0]["cataloger"], "dpkg");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("warning"));
+
+    let missing = format!(
+        "docker-archive:{}",
+        dir.path().join("missing.tar").display()
+    );
+    let out = estiba(dir.path(), &["sbom", "-f", "spdx", &missing]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.tar"));
+}

@@ -291,8 +291,13 @@ impl BackgroundHasher {
 
 impl Drop for BackgroundHasher {
     fn drop(&mut self) {
-        // Abandoned mid-stream (an error elsewhere): let the worker end, do not wait for it.
+        // Abandoned mid-stream (an error elsewhere): closing the channel ends the worker
+        // after at most the few batches in flight. Wait for it, so that no thread outlives
+        // the walk that started it.
         self.sender = None;
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
     }
 }
 

@@ -13,6 +13,7 @@
 
 pub mod cataloger;
 pub mod catalogers;
+pub mod format;
 mod package;
 mod purl;
 

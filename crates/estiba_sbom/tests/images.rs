@@ -53,3 +53,136 @@ fn debian_dpkg_inventory() {
     );
     assert!(inventory.warnings.is_empty(), "{:?}", inventory.warnings);
 }
+
+/// The inventory of one of the OS database test images, and the list the real tool
+/// wrote for it (`DIR/images/<expected>`); `None` (skipped) without the services.
+fn os_image(image: &str, expected: &str) -> Option<(estiba_sbom::Inventory, Vec<String>)> {
+    let dir = images_dir()?;
+    let archive = dir.join(image);
+    assert!(
+        archive.exists(),
+        "{} is missing: restart the test services (scripts/services.sh start DIR)",
+        archive.display()
+    );
+    let options = OpenOptions::default();
+    let image = open_str(&format!("docker-archive:{}", archive.display()), &options).expect("open");
+    let (inventory, _) = catalog_image(image.as_ref(), &options.limits, None).expect("catalog");
+    let expected = std::fs::read_to_string(dir.join(expected)).expect("expected list");
+    let mut expected: Vec<String> = expected.lines().map(str::to_owned).collect();
+    expected.sort();
+    Some((inventory, expected))
+}
+
+/// `name epoch:version-release` as `rpm -qa --qf '%{NAME} %{EPOCHNUM}:…'` prints it.
+fn rpm_lines(inventory: &estiba_sbom::Inventory) -> Vec<String> {
+    let mut lines: Vec<String> = inventory
+        .packages
+        .iter()
+        .filter(|p| p.ecosystem == Ecosystem::Rpm)
+        .map(|p| {
+            let evr = if p.version.contains(':') {
+                p.version.clone()
+            } else {
+                format!("0:{}", p.version)
+            };
+            format!("{} {evr}", p.name)
+        })
+        .collect();
+    lines.sort();
+    lines
+}
+
+/// Validates the rpm inventory of the sqlite database Debian's rpm wrote from packages
+/// built with rpmbuild: exactly what `rpm -qa` lists, with epochs, source RPMs, file
+/// lists and PURLs carrying the distribution.
+#[test]
+fn rpm_sqlite_inventory() {
+    let Some((inventory, expected)) = os_image("rpm.docker.tar", "rpm-expected.txt") else {
+        return;
+    };
+    assert!(inventory.warnings.is_empty(), "{:?}", inventory.warnings);
+    assert_eq!(rpm_lines(&inventory), expected);
+    let tools = inventory
+        .packages
+        .iter()
+        .find(|p| p.name == "estiba-tools")
+        .expect("estiba-tools");
+    assert_eq!(
+        tools.purl,
+        "pkg:rpm/fedora/estiba-tools@1.2.3-4.fc40?arch=noarch&epoch=2&distro=fedora-40"
+    );
+    assert_eq!(tools.licenses, ["MIT AND Apache-2.0"]);
+    assert_eq!(tools.files, ["/usr/bin/estiba-tool"]);
+    let doc = inventory
+        .packages
+        .iter()
+        .find(|p| p.name == "estiba-tools-doc")
+        .expect("estiba-tools-doc");
+    let source = doc.source.as_ref().expect("source rpm");
+    assert_eq!(
+        (source.name.as_str(), source.version.as_str()),
+        ("estiba-tools", "2:1.2.3-4.fc40")
+    );
+    let libs = inventory
+        .packages
+        .iter()
+        .find(|p| p.name == "estiba-libs")
+        .expect("estiba-libs");
+    assert!(!libs.purl.contains("epoch="), "{}", libs.purl);
+    assert!(libs.files.contains(&"/etc/estiba.conf".to_owned()));
+}
+
+/// Validates the rpm inventory of a Berkeley DB `Packages` database (the RHEL 7/8
+/// layout) holding the same headers: what rpm's own reader lists.
+#[test]
+fn rpm_berkeley_db_inventory() {
+    let Some((inventory, expected)) = os_image("rpm-bdb.docker.tar", "rpm-bdb-expected.txt") else {
+        return;
+    };
+    assert!(inventory.warnings.is_empty(), "{:?}", inventory.warnings);
+    assert_eq!(rpm_lines(&inventory), expected);
+    assert!(
+        inventory
+            .packages
+            .iter()
+            .all(|p| p.purl.starts_with("pkg:rpm/centos/") && p.purl.ends_with("distro=centos-7")),
+        "{:?}",
+        inventory
+            .packages
+            .iter()
+            .map(|p| &p.purl)
+            .collect::<Vec<_>>()
+    );
+}
+
+/// Validates the apk inventory of an installed database in apk-tools' documented
+/// format: every entry, origins as source packages, files and Alpine PURLs.
+#[test]
+fn apk_inventory() {
+    let Some((inventory, expected)) = os_image("apk.docker.tar", "apk-expected.txt") else {
+        return;
+    };
+    assert!(inventory.warnings.is_empty(), "{:?}", inventory.warnings);
+    let mut got: Vec<String> = inventory
+        .packages
+        .iter()
+        .filter(|p| p.ecosystem == Ecosystem::Alpine)
+        .map(|p| format!("{} {}", p.name, p.version))
+        .collect();
+    got.sort();
+    assert_eq!(got, expected);
+    let binsh = inventory
+        .packages
+        .iter()
+        .find(|p| p.name == "busybox-binsh")
+        .expect("busybox-binsh");
+    assert_eq!(
+        binsh.source.as_ref().map(|s| s.name.as_str()),
+        Some("busybox")
+    );
+    assert_eq!(
+        binsh.purl,
+        "pkg:apk/alpine/busybox-binsh@1.36.1-r29?arch=x86_64&distro=alpine-3.20.3"
+    );
+    assert_eq!(binsh.files, ["/bin", "/bin/sh"]);
+}
