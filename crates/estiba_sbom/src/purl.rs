@@ -94,6 +94,11 @@ pub fn purl_for(package: &Package, distro: Option<&Distro>) -> String {
             ),
             None => format!("pkg:npm/{name}@{version}"),
         },
+        // The toolchain's standard library is versioned `go1.x.y`; its PURL (and OSV)
+        // version is the bare `1.x.y`.
+        Ecosystem::Go if package.name == "stdlib" && package.version.starts_with("go") => {
+            format!("pkg:golang/stdlib@{}", purl_escape(&package.version[2..]))
+        }
         // The module path's last segment is the name, the rest the namespace.
         Ecosystem::Go => format!("pkg:golang/{}@{version}", path_segments(&package.name)),
         // Composer names are compared lowercased; the vendor is the namespace.
@@ -188,6 +193,17 @@ mod tests {
         assert_eq!(
             purl_for(&musl, None),
             "pkg:apk/alpine/musl@1.2.5-r0?arch=x86_64"
+        );
+    }
+
+    #[test]
+    fn go_stdlib_purl_drops_the_go_prefix() {
+        let stdlib = package(Ecosystem::Go, "stdlib", "go1.21.5", "");
+        assert_eq!(purl_for(&stdlib, None), "pkg:golang/stdlib@1.21.5");
+        let module = package(Ecosystem::Go, "golang.org/x/net", "v0.17.0", "");
+        assert_eq!(
+            purl_for(&module, None),
+            "pkg:golang/golang.org/x/net@v0.17.0"
         );
     }
 

@@ -6,10 +6,13 @@ mod cargo_lockfile;
 mod composer;
 mod dotnet;
 mod dpkg;
+pub(crate) mod elf;
 mod gemfile_lock;
 mod gemspec;
+mod go_binary;
 mod go_mod;
 mod gradle_lockfile;
+mod java_archive;
 pub(crate) mod lang;
 mod npm_installed;
 mod npm_lockfile;
@@ -18,6 +21,7 @@ mod pom_xml;
 mod python_installed;
 mod python_lockfile;
 mod rpm;
+mod rust_binary;
 mod yarn_lockfile;
 
 pub use apk::Apk;
@@ -28,8 +32,10 @@ pub use dotnet::Dotnet;
 pub use dpkg::Dpkg;
 pub use gemfile_lock::GemfileLock;
 pub use gemspec::Gemspec;
+pub use go_binary::GoBinary;
 pub use go_mod::GoMod;
 pub use gradle_lockfile::GradleLockfile;
+pub use java_archive::JavaArchive;
 pub use lang::pep503;
 pub use npm_installed::NpmInstalled;
 pub use npm_lockfile::NpmLockfile;
@@ -38,6 +44,7 @@ pub use pom_xml::PomXml;
 pub use python_installed::PythonInstalled;
 pub use python_lockfile::PythonLockfile;
 pub use rpm::Rpm;
+pub use rust_binary::RustBinary;
 pub use yarn_lockfile::YarnLockfile;
 
 use crate::cataloger::Cataloger;
@@ -62,4 +69,7 @@ pub static CATALOGERS: &[&dyn Cataloger] = &[
     &Dotnet,
     &GradleLockfile,
     &PomXml,
+    &GoBinary,
+    &RustBinary,
+    &JavaArchive,
 ];
