@@ -28,6 +28,9 @@ install_packages() {
     command -v rpmbuild >/dev/null 2>&1 || missing+=(rpm)
     command -v db5.3_load >/dev/null 2>&1 || missing+=(db5.3-util)
     command -v python3 >/dev/null 2>&1 || missing+=(python3)
+    python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
+    command -v npm >/dev/null 2>&1 || missing+=(npm)
+    command -v go >/dev/null 2>&1 || missing+=(golang-go)
     ((${#missing[@]})) || return 0
     if [[ $(id -u) != 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
         echo "services.sh: not root or no apt-get; missing ${missing[*]}" >&2
@@ -143,6 +146,104 @@ build_debian_image() {
         rm -rf "$root"
     fi
     docker_cli import "$cache" estiba-test/debian:12 >/dev/null
+}
+
+# A mixed-ecosystem image on the Debian one, every layer installed by the ecosystem's own
+# tool on this machine (the image has no network and no pip): pip --target with old
+# pinned pure-Python wheels, npm install with its package-lock.json, a std-only Go
+# binary, a jar from a Debian Java package and, when cargo is here, a binary built by
+# cargo auditable. What the tools produce is cached under ESTIBA_ROOTFS_CACHE (a new
+# directory name when the pins change), so a machine pays for the downloads once.
+MIXED_PIP=(requests==2.19.1 urllib3==1.23 chardet==3.0.4 idna==2.7 certifi==2018.4.16
+    six==1.11.0 python-dateutil==2.7.3 typing_extensions==3.7.4)
+build_mixed_image() {
+    local cache=${ESTIBA_ROOTFS_CACHE:-$DIR}/mixed-1 ctx=$DIR/ctx-mixed
+    rm -rf "$ctx" && mkdir -p "$ctx" "$cache"
+    if [[ ! -f $cache/py.done ]]; then
+        rm -rf "$cache/py"
+        python3 -m pip install -q --disable-pip-version-check --no-compile --only-binary=:all: \
+            --target "$cache/py" "${MIXED_PIP[@]}" >"$DIR/mixed-pip.log" 2>&1 ||
+            { tail -20 "$DIR/mixed-pip.log" >&2; die "pip install failed"; }
+        rm -rf "$cache/py/bin" && touch "$cache/py.done"
+    fi
+    if [[ ! -f $cache/node.done ]]; then
+        rm -rf "$cache/node" && mkdir -p "$cache/node"
+        cat >"$cache/node/package.json" <<'EOF'
+{
+  "name": "estiba-mixed",
+  "version": "1.0.0",
+  "private": true,
+  "dependencies": {
+    "lodash": "4.17.4",
+    "minimist": "0.0.8",
+    "debug": "2.6.8",
+    "@sindresorhus/is": "0.7.0"
+  }
+}
+EOF
+        # --ignore-scripts: nothing a package ships is run here.
+        (cd "$cache/node" && npm install -q --no-audit --no-fund --ignore-scripts) \
+            >"$DIR/mixed-npm.log" 2>&1 || { tail -20 "$DIR/mixed-npm.log" >&2; die "npm install failed"; }
+        touch "$cache/node.done"
+    fi
+    if [[ ! -x $cache/hello-go ]]; then
+        local gosrc=$DIR/ctx-mixed-go
+        mkdir -p "$gosrc"
+        printf 'module estiba-test/hello\n\ngo 1.19\n' >"$gosrc/go.mod"
+        printf 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello") }\n' >"$gosrc/main.go"
+        (cd "$gosrc" && CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOCACHE=$DIR/go-cache GOPATH=$DIR/go-path \
+            go build -trimpath -o "$cache/hello-go" .) >"$DIR/mixed-go.log" 2>&1 ||
+            { tail -20 "$DIR/mixed-go.log" >&2; die "go build failed"; }
+        rm -rf "$gosrc"
+    fi
+    if ! compgen -G "$cache/lib/*.jar" >/dev/null; then
+        local debs=$DIR/ctx-mixed-deb
+        rm -rf "$debs" && mkdir -p "$debs/x" "$cache/lib"
+        (cd "$debs" && { apt-get download -q libcommons-lang3-java >/dev/null 2>&1 ||
+            { apt-get update -qq >/dev/null && apt-get download -q libcommons-lang3-java >/dev/null; }; }) ||
+            die "apt-get download libcommons-lang3-java failed"
+        dpkg-deb -x "$debs"/libcommons-lang3-java_*.deb "$debs/x"
+        # The versioned name (a symlink to the unversioned file), as a regular file.
+        find "$debs/x/usr/share/java" -name 'commons-lang3-[0-9]*.jar' -exec cp -L {} "$cache/lib/" \;
+        compgen -G "$cache/lib/*.jar" >/dev/null || die "no jar in libcommons-lang3-java"
+        rm -rf "$debs"
+    fi
+    if [[ ! -x $cache/hello-rust ]] && command -v cargo >/dev/null 2>&1; then
+        local tools=${ESTIBA_ROOTFS_CACHE:-$DIR}/cargo-auditable rsrc=$DIR/ctx-mixed-rust
+        if [[ ! -x $tools/bin/cargo-auditable ]]; then
+            cargo install -q --locked --root "$tools" cargo-auditable >"$DIR/mixed-cargo.log" 2>&1 ||
+                { tail -20 "$DIR/mixed-cargo.log" >&2; die "cargo install cargo-auditable failed"; }
+        fi
+        mkdir -p "$rsrc/src"
+        printf '[package]\nname = "hello-rust"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nitoa = "=1.0.1"\n' \
+            >"$rsrc/Cargo.toml"
+        printf 'fn main() {\n    println!("{}", itoa::Buffer::new().format(42));\n}\n' >"$rsrc/src/main.rs"
+        (cd "$rsrc" && PATH=$tools/bin:$PATH CARGO_TARGET_DIR=$rsrc/target cargo auditable build -q --release) \
+            >>"$DIR/mixed-cargo.log" 2>&1 || { tail -20 "$DIR/mixed-cargo.log" >&2; die "cargo auditable build failed"; }
+        cp "$rsrc/target/release/hello-rust" "$cache/hello-rust"
+        rm -rf "$rsrc"
+    fi
+    cp -a "$cache/py" "$cache/node" "$cache/lib" "$cache/hello-go" "$ctx/"
+    {
+        echo "FROM estiba-test/debian:12"
+        echo "COPY py /app/py"
+        echo "COPY node /app/node"
+        echo "COPY hello-go /usr/local/bin/hello-go"
+        echo "COPY lib /app/lib"
+    } >"$ctx/Dockerfile"
+    MIXED_HAS_RUST=0
+    if [[ -x $cache/hello-rust ]]; then
+        MIXED_HAS_RUST=1
+        cp "$cache/hello-rust" "$ctx/"
+        echo "COPY hello-rust /usr/local/bin/hello-rust" >>"$ctx/Dockerfile"
+    else
+        echo "services.sh: no cargo; the mixed image has no cargo-auditable binary" >&2
+    fi
+    docker_cli build -q -t estiba-test/mixed:1 "$ctx" >/dev/null
+    mkdir -p "$DIR/images"
+    rm -f "$DIR/images/mixed.docker.tar"
+    docker_cli save -o "$DIR/images/mixed.docker.tar" estiba-test/mixed:1
+    rm -rf "$ctx"
 }
 
 export_images() {
@@ -430,6 +531,7 @@ case $cmd in
         start_registry "$auth_port" registry-auth "$DIR/htpasswd"
         build_busybox_image
         build_debian_image
+        build_mixed_image
         export_images
         build_os_db_images
         AUTH_REGISTRY=127.0.0.1:$auth_port
@@ -444,6 +546,8 @@ case $cmd in
             echo "export ESTIBA_TEST_AUTH_REGISTRY=127.0.0.1:$auth_port"
             echo "export ESTIBA_TEST_AUTH_PASSWORD_FILE=$DIR/registry-password"
             echo "export ESTIBA_TEST_IMAGES=$DIR/images"
+            echo "export ESTIBA_TEST_MIXED_IMAGE=$DIR/images/mixed.docker.tar"
+            echo "export ESTIBA_TEST_MIXED_HAS_RUST=$MIXED_HAS_RUST"
             echo "export ESTIBA_TEST_PLANTED_TOKEN_FILE=$DIR/planted-token"
             echo "export ESTIBA_TEST_ZSTD_IMAGE=$REGISTRY/estiba-test/planted:zstd"
             echo "export ESTIBA_TEST_MULTI_PLATFORM_IMAGE=$REGISTRY/estiba-test/multi:1"

@@ -1,5 +1,6 @@
 //! Catalogs of the real test images that `scripts/services.sh` builds (a debootstrapped
-//! Debian); skipped with a message without them (CI always has them).
+//! Debian, a mixed-ecosystem image on it, OS package databases); skipped with a message
+//! without them (CI always has them).
 
 use std::path::PathBuf;
 
@@ -185,4 +186,122 @@ fn apk_inventory() {
         "pkg:apk/alpine/busybox-binsh@1.36.1-r29?arch=x86_64&distro=alpine-3.20.3"
     );
     assert_eq!(binsh.files, ["/bin", "/bin/sh"]);
+}
+
+/// Validates the language inventory of the mixed-ecosystem image (`estiba-test/mixed:1`):
+/// Python packages installed by `pip install --target /app/py` at their pinned versions,
+/// npm packages both as installed (`node_modules`) and as locked (`package-lock.json`),
+/// all with their ecosystem's PURLs, on top of the Debian packages of its base.
+#[test]
+fn mixed_image_language_inventory() {
+    let Some(archive) = std::env::var_os("ESTIBA_TEST_MIXED_IMAGE").map(PathBuf::from) else {
+        eprintln!(
+            "skipped: ESTIBA_TEST_MIXED_IMAGE is not set (run scripts/services.sh start DIR)"
+        );
+        return;
+    };
+    let options = OpenOptions::default();
+    let source = format!("docker-archive:{}", archive.display());
+    let image = open_str(&source, &options).expect("open");
+    let (inventory, _) = catalog_image(image.as_ref(), &options.limits, None).expect("catalog");
+    assert!(inventory.warnings.is_empty(), "{:?}", inventory.warnings);
+    let found = |ecosystem: Ecosystem, cataloger: &str, name: &str| {
+        inventory
+            .packages
+            .iter()
+            .find(|p| p.ecosystem == ecosystem && p.cataloger == cataloger && p.name == name)
+            .unwrap_or_else(|| panic!("{cataloger} did not find {name}"))
+    };
+
+    // Names as PEP 503 normalises them (`typing_extensions` is `typing-extensions`).
+    for (name, version) in [
+        ("requests", "2.19.1"),
+        ("urllib3", "1.23"),
+        ("chardet", "3.0.4"),
+        ("idna", "2.7"),
+        ("certifi", "2018.4.16"),
+        ("six", "1.11.0"),
+        ("python-dateutil", "2.7.3"),
+        ("typing-extensions", "3.7.4"),
+    ] {
+        let p = found(Ecosystem::PyPI, "python-installed", name);
+        assert_eq!(p.version, version, "{name}");
+        assert_eq!(p.purl, format!("pkg:pypi/{name}@{version}"));
+        assert!(
+            p.found_at.path.starts_with("/app/py/"),
+            "{}",
+            p.found_at.path
+        );
+    }
+    let requests = found(Ecosystem::PyPI, "python-installed", "requests");
+    assert!(
+        requests
+            .files
+            .iter()
+            .any(|f| f == "/app/py/requests/__init__.py"),
+        "{:?}",
+        &requests.files[..requests.files.len().min(5)]
+    );
+
+    for (name, version, purl) in [
+        ("lodash", "4.17.4", "pkg:npm/lodash@4.17.4"),
+        ("minimist", "0.0.8", "pkg:npm/minimist@0.0.8"),
+        ("debug", "2.6.8", "pkg:npm/debug@2.6.8"),
+        // A dependency of debug's, installed without being asked for.
+        ("ms", "2.0.0", "pkg:npm/ms@2.0.0"),
+        (
+            "@sindresorhus/is",
+            "0.7.0",
+            "pkg:npm/%40sindresorhus/is@0.7.0",
+        ),
+    ] {
+        for cataloger in ["npm-installed", "npm-lockfile"] {
+            let p = found(Ecosystem::Npm, cataloger, name);
+            assert_eq!((p.version.as_str(), p.purl.as_str()), (version, purl));
+        }
+    }
+    let locked = found(Ecosystem::Npm, "npm-lockfile", "lodash");
+    assert_eq!(locked.found_at.path, "/app/node/package-lock.json");
+
+    let libc = found(Ecosystem::Debian, "dpkg", "libc6");
+    assert!(libc.purl.ends_with("distro=debian-12"), "{}", libc.purl);
+
+    // The std-only Go program: its main module (unversioned in a local build) and the
+    // toolchain that built it, whose version stdlib advisories are keyed by.
+    let main = found(Ecosystem::Go, "go-binary", "estiba-test/hello");
+    assert_eq!(main.version, "(devel)");
+    assert_eq!(main.found_at.path, "/usr/local/bin/hello-go");
+    let stdlib = found(Ecosystem::Go, "go-binary", "stdlib");
+    let go_version = stdlib.version.strip_prefix("go").expect("go1.x");
+    assert_eq!(stdlib.purl, format!("pkg:golang/stdlib@{go_version}"));
+
+    // The jar from Debian's libcommons-lang3-java, named by its pom.properties.
+    let jar = found(
+        Ecosystem::Maven,
+        "java-archive",
+        "org.apache.commons:commons-lang3",
+    );
+    let jar_version = jar
+        .found_at
+        .path
+        .strip_prefix("/app/lib/commons-lang3-")
+        .and_then(|v| v.strip_suffix(".jar"))
+        .expect("the jar's file name");
+    assert_eq!(jar.version, jar_version);
+    assert_eq!(
+        jar.purl,
+        format!("pkg:maven/org.apache.commons/commons-lang3@{jar_version}")
+    );
+
+    // The cargo-auditable binary is built only where cargo is installed.
+    if std::env::var("ESTIBA_TEST_MIXED_HAS_RUST").as_deref() == Ok("1") {
+        let itoa = found(Ecosystem::CratesIo, "rust-binary", "itoa");
+        assert_eq!(
+            (itoa.version.as_str(), itoa.purl.as_str()),
+            ("1.0.1", "pkg:cargo/itoa@1.0.1")
+        );
+        assert_eq!(itoa.found_at.path, "/usr/local/bin/hello-rust");
+    } else {
+        eprintln!("no cargo-auditable binary in the mixed image (built without cargo)");
+    }
 }
