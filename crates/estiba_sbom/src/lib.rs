@@ -81,6 +81,9 @@ pub struct FileFindings {
     pub found: Vec<Found>,
 }
 
+/// The largest file buffer kept for the next file; a larger one is freed.
+const SCRATCH_KEPT: usize = 8 << 20;
+
 /// Runs a [`Cataloger`] inside the image walk.
 struct CatalogAnalyzer {
     cataloger: &'static dyn Cataloger,
@@ -97,9 +100,22 @@ impl FileAnalyzer for CatalogAnalyzer {
     }
 
     fn analyze(&self, path: &str, _meta: &EntryMeta, contents: &mut dyn Read) -> Option<Vec<u8>> {
-        let mut bytes = Vec::new();
-        contents.read_to_end(&mut bytes).ok()?;
-        let found = self.cataloger.read(path, &bytes);
+        thread_local! {
+            // Reused from file to file: catalogers read many binaries whole.
+            static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        let found = SCRATCH.with(|scratch| {
+            let mut bytes = scratch.take();
+            bytes.clear();
+            let found = contents
+                .read_to_end(&mut bytes)
+                .ok()
+                .map(|_| self.cataloger.read(path, &bytes));
+            if bytes.capacity() <= SCRATCH_KEPT {
+                scratch.replace(bytes);
+            }
+            found
+        })?;
         if found.is_empty() {
             return None;
         }

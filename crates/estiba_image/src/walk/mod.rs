@@ -153,6 +153,9 @@ pub enum AnomalyKind {
 /// make one per entry. The rest are counted in [`LayerSummary::anomalies_dropped`].
 const MAX_ANOMALIES_PER_LAYER: usize = 10_000;
 
+/// The largest file buffer a layer keeps for the next file; a larger one is freed.
+const SCRATCH_KEPT: usize = 8 << 20;
+
 /// What the walk learned about one layer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LayerSummary {
@@ -493,17 +496,25 @@ impl Shared<'_> {
             }
             return Ok(());
         }
-        let mut buffer = Vec::new();
-        capped.read_to_end(&mut buffer)?;
-        for &i in wanting {
-            if let Some(data) = self
-                .analyzers
-                .get(i)
-                .and_then(|a| a.analyze(path, meta, &mut buffer.as_slice()))
-            {
-                recorder.observe(i, path, data);
+        // One buffer per layer, reused from file to file: allocating one per file made
+        // the allocator's footprint grow with every large binary read.
+        let mut buffer = std::mem::take(&mut recorder.scratch);
+        buffer.clear();
+        let read = capped.read_to_end(&mut buffer);
+        if read.is_ok() {
+            for &i in wanting {
+                if let Some(data) = self
+                    .analyzers
+                    .get(i)
+                    .and_then(|a| a.analyze(path, meta, &mut buffer.as_slice()))
+                {
+                    recorder.observe(i, path, data);
+                }
             }
         }
-        Ok(())
+        if buffer.capacity() <= SCRATCH_KEPT {
+            recorder.scratch = buffer;
+        }
+        read.map(drop)
     }
 }

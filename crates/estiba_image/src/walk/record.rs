@@ -133,6 +133,8 @@ pub(crate) struct Recorder {
     anomalies: usize,
     anomalies_dropped: u64,
     observations: Vec<RecordedObservation>,
+    /// Contents of the current file when several analyzers want it.
+    pub(crate) scratch: Vec<u8>,
 }
 
 impl Recorder {
