@@ -208,6 +208,18 @@ EOF
         compgen -G "$cache/lib/*.jar" >/dev/null || die "no jar in libcommons-lang3-java"
         rm -rf "$debs"
     fi
+    # A Go program as Debian builds it (GOPATH mode: build info with the toolchain and
+    # the command path, no module versions).
+    if [[ ! -x $cache/age ]]; then
+        local agedebs=$DIR/ctx-mixed-age
+        rm -rf "$agedebs" && mkdir -p "$agedebs/x"
+        (cd "$agedebs" && { apt-get download -q age >/dev/null 2>&1 ||
+            { apt-get update -qq >/dev/null && apt-get download -q age >/dev/null; }; }) ||
+            die "apt-get download age failed"
+        dpkg-deb -x "$agedebs"/age_*.deb "$agedebs/x"
+        cp "$agedebs/x/usr/bin/age" "$cache/age"
+        rm -rf "$agedebs"
+    fi
     if [[ ! -x $cache/hello-rust ]] && command -v cargo >/dev/null 2>&1; then
         local tools=${ESTIBA_ROOTFS_CACHE:-$DIR}/cargo-auditable rsrc=$DIR/ctx-mixed-rust
         if [[ ! -x $tools/bin/cargo-auditable ]]; then
@@ -223,12 +235,13 @@ EOF
         cp "$rsrc/target/release/hello-rust" "$cache/hello-rust"
         rm -rf "$rsrc"
     fi
-    cp -a "$cache/py" "$cache/node" "$cache/lib" "$cache/hello-go" "$ctx/"
+    cp -a "$cache/py" "$cache/node" "$cache/lib" "$cache/hello-go" "$cache/age" "$ctx/"
     {
         echo "FROM estiba-test/debian:12"
         echo "COPY py /app/py"
         echo "COPY node /app/node"
         echo "COPY hello-go /usr/local/bin/hello-go"
+        echo "COPY age /usr/local/bin/age"
         echo "COPY lib /app/lib"
     } >"$ctx/Dockerfile"
     MIXED_HAS_RUST=0

@@ -274,6 +274,15 @@ fn mixed_image_language_inventory() {
     let stdlib = found(Ecosystem::Go, "go-binary", "stdlib");
     let go_version = stdlib.version.strip_prefix("go").expect("go1.x");
     assert_eq!(stdlib.purl, format!("pkg:golang/stdlib@{go_version}"));
+    // Debian's own Go build of `age` (GOPATH mode): the toolchain is all its build info
+    // records, and it is reported for that binary too.
+    let debian_go: Vec<_> = inventory
+        .packages
+        .iter()
+        .filter(|p| p.cataloger == "go-binary" && p.found_at.path == "/usr/local/bin/age")
+        .map(|p| (p.name.as_str(), p.version.starts_with("go1.")))
+        .collect();
+    assert_eq!(debian_go, [("stdlib", true)]);
 
     // The jar from Debian's libcommons-lang3-java, named by its pom.properties.
     let jar = found(
