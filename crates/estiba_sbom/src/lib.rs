@@ -309,7 +309,8 @@ pub fn parse_os_release(bytes: &[u8]) -> Option<Distro> {
 #[must_use]
 pub fn assemble(files: Vec<FileFindings>, distro: Option<Distro>) -> Inventory {
     let mut packages: Vec<Package> = Vec::new();
-    let mut owns: BTreeMap<(usize, String), Vec<String>> = BTreeMap::new();
+    // File lists by (cataloger, package name).
+    let mut owns: BTreeMap<(&str, String), Vec<String>> = BTreeMap::new();
     let mut warnings = Vec::new();
     for file in files {
         let cataloger_name = catalogers::CATALOGERS
@@ -323,7 +324,7 @@ pub fn assemble(files: Vec<FileFindings>, distro: Option<Distro>) -> Inventory {
                     packages.push(*package);
                 }
                 Found::Owns { owner, files } => {
-                    owns.entry((file.cataloger, owner))
+                    owns.entry((cataloger_name, owner))
                         .or_default()
                         .extend(files);
                 }
@@ -337,10 +338,7 @@ pub fn assemble(files: Vec<FileFindings>, distro: Option<Distro>) -> Inventory {
     }
     // File lists join the packages of their cataloger by name.
     for package in &mut packages {
-        let index = catalogers::CATALOGERS
-            .iter()
-            .position(|c| c.name() == package.cataloger);
-        if let Some(files) = index.and_then(|i| owns.get(&(i, package.name.clone()))) {
+        if let Some(files) = owns.get(&(package.cataloger.as_str(), package.name.clone())) {
             package.files.clone_from(files);
             package.files.sort();
             package.files.dedup();

@@ -7,6 +7,8 @@
 //! Protocol: the reference reads `a<TAB>b` lines and answers `-1`, `0`, `1`, or `E` when
 //! either version is invalid to it.
 
+mod common;
+
 use std::cmp::Ordering;
 use std::io::Write;
 use std::path::PathBuf;
@@ -14,30 +16,7 @@ use std::process::{Command, Stdio};
 
 use estiba_version::{Scheme, compare};
 
-/// Deterministic generator (SplitMix64): the same pairs on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        usize::try_from(self.next() % n as u64).unwrap_or(0)
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
+use common::Rng;
 
 const PAIRS: usize = 4000;
 

@@ -4,6 +4,23 @@ use estiba_diagnostics::declare_rule;
 
 use crate::{ImageCheck, ImageContext, Reporter};
 
+/// The accounts of the shipped `/etc/shadow`: its layer, and each entry's name and
+/// password field (comments and nameless lines skipped).
+fn shadow_accounts(cx: &ImageContext<'_>) -> Vec<(usize, String, String)> {
+    let Some((layer, shadow)) = cx.shadow else {
+        return Vec::new();
+    };
+    String::from_utf8_lossy(shadow)
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split(':');
+            let (name, password) = (fields.next()?, fields.next()?);
+            (!name.is_empty() && !name.starts_with('#'))
+                .then(|| (layer, name.to_owned(), password.to_owned()))
+        })
+        .collect()
+}
+
 declare_rule! {
     /// ## What it does
     /// Checks `/etc/shadow` for accounts whose password field is empty: such an account
@@ -33,15 +50,8 @@ declare_rule! {
 
 impl ImageCheck for ShadowPasswordEmpty {
     fn check(&self, cx: &ImageContext<'_>, out: &mut Reporter<'_>) {
-        let Some((layer, shadow)) = cx.shadow else {
-            return;
-        };
-        for line in String::from_utf8_lossy(shadow).lines() {
-            let mut fields = line.split(':');
-            let (Some(name), Some(password)) = (fields.next(), fields.next()) else {
-                continue;
-            };
-            if !name.is_empty() && !name.starts_with('#') && password.is_empty() {
+        for (layer, name, password) in shadow_accounts(cx) {
+            if password.is_empty() {
                 out.report(
                     Some(cx.layer_name(layer)),
                     Some("/etc/shadow".to_owned()),
@@ -165,18 +175,8 @@ fn password_scheme(field: &str) -> Option<(&'static str, bool)> {
 
 impl ImageCheck for ShadowPasswordSet {
     fn check(&self, cx: &ImageContext<'_>, out: &mut Reporter<'_>) {
-        let Some((layer, shadow)) = cx.shadow else {
-            return;
-        };
-        for line in String::from_utf8_lossy(shadow).lines() {
-            let mut fields = line.split(':');
-            let (Some(name), Some(password)) = (fields.next(), fields.next()) else {
-                continue;
-            };
-            if name.is_empty() || name.starts_with('#') {
-                continue;
-            }
-            let Some((scheme, weak)) = password_scheme(password) else {
+        for (layer, name, password) in shadow_accounts(cx) {
+            let Some((scheme, weak)) = password_scheme(&password) else {
                 continue;
             };
             let strength = if weak { "weak " } else { "" };

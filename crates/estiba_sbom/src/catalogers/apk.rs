@@ -139,6 +139,7 @@ impl Stanza {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalogers::lang::packages;
 
     const INSTALLED_TEXT: &str = "\
 C:Q1ZB2yo7Z0v5PIS+uhSw+R1NOnM7Q=
@@ -172,21 +173,12 @@ P:no-version
 A:x86_64
 ";
 
-    fn packages(found: Vec<Found>) -> Vec<Package> {
-        found
-            .into_iter()
-            .filter_map(|f| match f {
-                Found::Package(p) => Some(*p),
-                _ => None,
-            })
-            .collect()
-    }
-
     #[test]
     fn installed_database_with_origins_licences_and_files() {
         assert!(Apk.wants(INSTALLED));
         assert!(!Apk.wants("/lib/apk/db/triggers"));
-        let got = packages(Apk.read(INSTALLED, INSTALLED_TEXT.as_bytes()));
+        let found = Apk.read(INSTALLED, INSTALLED_TEXT.as_bytes());
+        let got = packages(&found);
         let summary: Vec<_> = got
             .iter()
             .map(|p| {
@@ -224,7 +216,8 @@ A:x86_64
 
     #[test]
     fn no_trailing_blank_line_and_crlf() {
-        let got = packages(Apk.read(INSTALLED, b"P:zlib\r\nV:1.3.1-r0\r\nA:aarch64"));
+        let found = Apk.read(INSTALLED, b"P:zlib\r\nV:1.3.1-r0\r\nA:aarch64");
+        let got = packages(&found);
         assert_eq!(got.len(), 1);
         assert_eq!(
             (got[0].name.as_str(), got[0].version.as_str()),

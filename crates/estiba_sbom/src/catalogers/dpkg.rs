@@ -152,6 +152,7 @@ fn package(stanza: &[(String, String)], path: &str, require_installed: bool) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalogers::lang::packages;
 
     const STATUS_TEXT: &str = "\
 Package: libc6
@@ -176,19 +177,10 @@ Architecture: amd64
 Version: 1.0-1
 ";
 
-    fn packages(found: Vec<Found>) -> Vec<Package> {
-        found
-            .into_iter()
-            .filter_map(|f| match f {
-                Found::Package(p) => Some(*p),
-                _ => None,
-            })
-            .collect()
-    }
-
     #[test]
     fn status_file_with_sources_and_epochs() {
-        let got = packages(Dpkg.read(STATUS, STATUS_TEXT.as_bytes()));
+        let found = Dpkg.read(STATUS, STATUS_TEXT.as_bytes());
+        let got = packages(&found);
         let summary: Vec<_> = got
             .iter()
             .map(|p| {
@@ -218,7 +210,8 @@ Version: 1.0-1
         assert!(Dpkg.wants("/var/lib/dpkg/info/libc6:amd64.list"));
         assert!(!Dpkg.wants("/var/lib/dpkg/info/libc6:amd64.md5sums"));
         let stanza = "Package: base-files\nVersion: 12.4+deb12u5\nArchitecture: amd64\n";
-        let got = packages(Dpkg.read("/var/lib/dpkg/status.d/base-files", stanza.as_bytes()));
+        let found = Dpkg.read("/var/lib/dpkg/status.d/base-files", stanza.as_bytes());
+        let got = packages(&found);
         assert_eq!(got.len(), 1);
         let owns = Dpkg.read(
             "/var/lib/dpkg/info/libc6:amd64.list",

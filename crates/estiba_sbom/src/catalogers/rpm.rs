@@ -188,16 +188,6 @@ mod tests {
         ])
     }
 
-    pub(super) fn packages(found: Vec<Found>) -> Vec<Package> {
-        found
-            .into_iter()
-            .filter_map(|f| match f {
-                Found::Package(p) => Some(*p),
-                _ => None,
-            })
-            .collect()
-    }
-
     #[test]
     fn paths_of_the_three_backends() {
         for dir in DIRS {

@@ -277,11 +277,12 @@ pub(super) mod build {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{bash_header, packages};
+    use super::super::tests::bash_header;
     use super::super::{Found, Rpm};
     use super::PAGE_HEADER;
     use super::build::database;
     use crate::cataloger::Cataloger;
+    use crate::catalogers::lang::packages;
 
     const PATH: &str = "/var/lib/rpm/Packages";
 
@@ -292,7 +293,8 @@ mod tests {
         big.extend(std::iter::repeat_n(0u8, 5000));
         for little in [true, false] {
             let bytes = database(&[bash_header(), big.clone()], little);
-            let got = packages(Rpm.read(PATH, &bytes));
+            let found = Rpm.read(PATH, &bytes);
+            let got = packages(&found);
             assert_eq!(got.len(), 2, "little endian: {little}");
             assert!(got.iter().all(|p| p.version == "1:5.2.26-3.fc40"));
         }
@@ -325,7 +327,7 @@ mod tests {
         let mut big = bash_header();
         big.extend(std::iter::repeat_n(0u8, 5000));
         let mut repeated = database(&[big], true);
-        assert_eq!(packages(Rpm.read(PATH, &repeated)).len(), 1);
+        assert_eq!(packages(&Rpm.read(PATH, &repeated)).len(), 1);
         let page = &mut repeated[4096..8192];
         let pair: [u8; 4] = page[PAGE_HEADER + 4..PAGE_HEADER + 8].try_into().unwrap();
         for extra in 0..4 {

@@ -130,17 +130,19 @@ pub(super) fn build(blobs: &[Vec<u8>]) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{bash_header, packages};
+    use super::super::tests::bash_header;
     use super::super::{Found, Rpm};
     use super::build;
     use crate::cataloger::Cataloger;
+    use crate::catalogers::lang::packages;
 
     const PATH: &str = "/usr/lib/sysimage/rpm/Packages.db";
 
     #[test]
     fn packages_from_slots_and_blobs() {
         let bytes = build(&[bash_header(), bash_header()]);
-        let got = packages(Rpm.read(PATH, &bytes));
+        let found = Rpm.read(PATH, &bytes);
+        let got = packages(&found);
         assert_eq!(got.len(), 2);
         assert_eq!(got[0].name, "bash");
     }

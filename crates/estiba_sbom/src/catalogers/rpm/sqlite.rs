@@ -66,9 +66,10 @@ pub(super) fn blobs(contents: &[u8]) -> Result<Vec<Vec<u8>>, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{bash_header, packages};
+    use super::super::tests::bash_header;
     use super::super::{Found, Rpm};
     use crate::cataloger::Cataloger;
+    use crate::catalogers::lang::packages;
 
     const PATH: &str = "/usr/lib/sysimage/rpm/rpmdb.sqlite";
 
@@ -94,7 +95,8 @@ mod tests {
     #[test]
     fn packages_from_a_wal_mode_database() {
         let bytes = database(&[bash_header()], true);
-        let got = packages(Rpm.read(PATH, &bytes));
+        let found = Rpm.read(PATH, &bytes);
+        let got = packages(&found);
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].version, "1:5.2.26-3.fc40");
     }
