@@ -43,6 +43,18 @@ pub enum Command {
     /// tree (lockfiles and manifests). CycloneDX and SPDX output is deterministic: no
     /// time unless `--timestamp` asks for one, identifiers derived from the content.
     Sbom(SbomArgs),
+    /// Find the known vulnerabilities of images, source trees and SBOMs.
+    ///
+    /// TARGET is any TARGET of `estiba sbom` (an image source, `dir:PATH`, or a
+    /// directory read as a source tree), or `sbom:FILE` (a CycloneDX or SPDX JSON
+    /// document, such as `estiba sbom` writes). Packages are matched against the local
+    /// OSV database (`estiba db update` or `estiba db import` fills it) with each
+    /// ecosystem's exact version order; distribution packages against their
+    /// distribution's own advisories for the image's release.
+    Vulns(VulnsArgs),
+    /// Manage the local vulnerability database.
+    #[command(subcommand)]
+    Db(DbCommand),
     /// List the rule catalogue.
     Rules(RulesArgs),
     /// Show the full documentation of one rule.
@@ -136,6 +148,14 @@ pub struct ImageArgs {
     )]
     pub max_age: u32,
 
+    /// Do not look for vulnerable packages (by default they are, when a vulnerability
+    /// database exists).
+    #[arg(long, help_heading = "Vulnerabilities")]
+    pub no_vulns: bool,
+
+    #[command(flatten)]
+    pub vulns: VulnOptions,
+
     #[command(flatten)]
     pub access: ImageAccessArgs,
 
@@ -166,6 +186,113 @@ pub struct SbomArgs {
 
     #[command(flatten)]
     pub access: ImageAccessArgs,
+}
+
+/// Where the vulnerability database is and which matches count.
+#[derive(Debug, Args)]
+pub struct VulnOptions {
+    /// The vulnerability database [default: `$XDG_CACHE_HOME/estiba/db/osv.sqlite`, else
+    /// `~/.cache/estiba/db/osv.sqlite`].
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "ESTIBA_DB",
+        help_heading = "Vulnerabilities"
+    )]
+    pub db: Option<PathBuf>,
+    /// OpenVEX document whose `not_affected` and `fixed` statements suppress matches
+    /// (repeatable).
+    #[arg(long = "vex", value_name = "FILE", help_heading = "Vulnerabilities")]
+    pub vex: Vec<PathBuf>,
+    /// Ignore file: vulnerability ids with a reason and an expiry date [default:
+    /// `.estiba-ignore.yaml` in the current directory, when present].
+    #[arg(long, value_name = "FILE", help_heading = "Vulnerabilities")]
+    pub ignore_file: Option<PathBuf>,
+    /// Do not report vulnerabilities that have no fixed version yet.
+    #[arg(long, help_heading = "Vulnerabilities")]
+    pub ignore_unfixed: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VulnsArgs {
+    /// Images, directories or `sbom:FILE` documents to check.
+    #[arg(value_name = "TARGET", required = true)]
+    pub targets: Vec<String>,
+    #[command(flatten)]
+    pub vulns: VulnOptions,
+    #[command(flatten)]
+    pub access: ImageAccessArgs,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Download the OSV archives of each ecosystem that changed since the last update.
+    ///
+    /// Fetches `<URL>/<Ecosystem>/all.zip` with conditional requests (an unchanged
+    /// archive is not downloaded again) and replaces that ecosystem's records in one
+    /// transaction: an interrupted update leaves the previous database as it was.
+    Update(DbUpdateArgs),
+    /// Import OSV records from directories, JSON files or zip archives (for sites
+    /// without network access); importing the same path again replaces its records.
+    Import(DbImportArgs),
+    /// Show the database's sources, record counts per ecosystem and age.
+    Status(DbStatusArgs),
+    /// Import CISA's Known Exploited Vulnerabilities catalog (its JSON feed), used to
+    /// rank what to fix first.
+    ImportKev(DbFileArgs),
+    /// Import FIRST's EPSS scores (the daily CSV, optionally gzipped), used to rank
+    /// what to fix first.
+    ImportEpss(DbFileArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DbLocation {
+    /// The database file [default: `$XDG_CACHE_HOME/estiba/db/osv.sqlite`, else
+    /// `~/.cache/estiba/db/osv.sqlite`].
+    #[arg(long, value_name = "FILE", env = "ESTIBA_DB")]
+    pub db: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DbUpdateArgs {
+    /// Base URL laid out like the OSV bucket [default: the public OSV bucket].
+    #[arg(long, value_name = "URL")]
+    pub source: Option<String>,
+    /// Ecosystem to fetch, as OSV names it (`PyPI`, `Debian`, `crates.io`; repeatable)
+    /// [default: every ecosystem estiba matches].
+    #[arg(long = "ecosystem", value_name = "NAME")]
+    pub ecosystems: Vec<String>,
+    #[command(flatten)]
+    pub location: DbLocation,
+}
+
+#[derive(Debug, Args)]
+pub struct DbImportArgs {
+    /// Directories (searched for `*.json`), JSON files or zip archives.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub location: DbLocation,
+}
+
+#[derive(Debug, Args)]
+pub struct DbStatusArgs {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+    #[command(flatten)]
+    pub location: DbLocation,
+}
+
+#[derive(Debug, Args)]
+pub struct DbFileArgs {
+    /// The file to import.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub location: DbLocation,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -20,10 +20,28 @@ pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
         max_age_days: args.max_age,
     };
     let cache = crate::access::layer_cache(&args.access);
+    // Vulnerabilities are part of an image check once a database exists; without one
+    // the report says so instead of silently checking less.
+    let matcher = if args.no_vulns {
+        None
+    } else {
+        match crate::vulns::Matcher::load(&args.vulns) {
+            Ok(m) => Some(m),
+            Err(e) if is_missing_db(&e) => {
+                eprintln!("estiba: note: vulnerabilities not checked: {e:#}");
+                None
+            }
+            Err(e) => return Err(e),
+        }
+    };
+    let with_packages = matcher.is_some();
     let results: Vec<Result<Scanned, String>> = args
         .sources
         .par_iter()
-        .map(|source| scan(source, &options, &settings, cache.as_ref()).map_err(|e| e.to_string()))
+        .map(|source| {
+            scan(source, &options, &settings, cache.as_ref(), with_packages)
+                .map_err(|e| format!("{e:#}"))
+        })
         .collect();
 
     let mut findings = Vec::new();
@@ -31,7 +49,16 @@ pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
     let mut errors = Vec::new();
     // What each image is, shown above the findings (text) and as `images` (JSON).
     let mut images = Vec::new();
+    let mut vulnerabilities = Vec::new();
     for (source, result) in args.sources.iter().zip(results) {
+        let result = result.and_then(|mut scanned| {
+            if let (Some(matcher), Some(packages)) = (&matcher, &scanned.packages) {
+                let (f, d) = matcher.check(packages).map_err(|e| format!("{e:#}"))?;
+                scanned.findings.extend(f);
+                vulnerabilities.extend(d);
+            }
+            Ok(scanned)
+        });
         match result {
             Ok(scanned) => {
                 images.push(scanned.summary);
@@ -53,12 +80,22 @@ pub(crate) fn run(args: &ImageArgs) -> Result<u8> {
         &targets,
         &errors,
         &images,
+        &vulnerabilities,
+    )
+}
+
+fn is_missing_db(e: &anyhow::Error) -> bool {
+    matches!(
+        e.downcast_ref::<estiba_vulndb::Error>(),
+        Some(estiba_vulndb::Error::Missing { .. })
     )
 }
 
 struct Scanned {
     summary: ImageSummary,
     findings: Vec<Finding>,
+    /// The image's packages, when vulnerabilities are checked.
+    packages: Option<crate::sbom::Catalogued>,
 }
 
 fn scan(
@@ -66,7 +103,8 @@ fn scan(
     options: &OpenOptions,
     settings: &ImageSettings,
     cache: Option<&LayerCache>,
-) -> Result<Scanned, estiba_image::Error> {
+    with_packages: bool,
+) -> Result<Scanned> {
     let image = estiba_image::open_str(source, options)?;
     let scan = estiba_image_checks::scan(image.as_ref(), source, &options.limits, settings, cache)?;
     let digest = image.manifest_digest().map(ToString::to_string);
@@ -79,6 +117,11 @@ fn scan(
             &settings.today,
         ),
         findings: scan.findings,
+        packages: if with_packages {
+            Some(crate::sbom::catalog(source, options, cache)?)
+        } else {
+            None
+        },
     })
 }
 

@@ -11,6 +11,7 @@ use estiba_diagnostics::RuleMeta;
 pub fn catalogue() -> Vec<&'static RuleMeta> {
     let mut all = estiba_lint::catalogue();
     all.extend(estiba_image_checks::catalogue());
+    all.extend(estiba_vulns::assess::catalogue());
     all
 }
 

@@ -124,6 +124,7 @@ pub(crate) fn run(args: &LintArgs) -> Result<u8> {
         &targets,
         &input_errors,
         &[],
+        &[],
     )
 }
 
@@ -163,6 +164,7 @@ pub(crate) fn finish(
     targets: &[String],
     input_errors: &[estiba_report::InputError],
     images: &[estiba_report::ImageSummary],
+    vulnerabilities: &[serde_json::Value],
 ) -> Result<u8> {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     if let Some(path) = &common.write_baseline {
@@ -201,6 +203,7 @@ pub(crate) fn finish(
         targets,
         errors: input_errors,
         images,
+        vulnerabilities,
         tool_name: "estiba",
         tool_version: env!("CARGO_PKG_VERSION"),
     };

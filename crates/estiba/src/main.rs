@@ -3,12 +3,14 @@
 
 mod access;
 mod config;
+mod db;
 mod image;
 mod inputs;
 mod lint;
 mod progress;
 mod rules;
 mod sbom;
+mod vulns;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -44,6 +46,8 @@ fn main() -> ExitCode {
         Command::Lint(args) => lint::run(&args),
         Command::Image(args) => image::run(&args),
         Command::Sbom(args) => sbom::run(&args),
+        Command::Vulns(args) => vulns::run(&args),
+        Command::Db(command) => db::run(&command),
         Command::Rules(args) => rules::list(&args),
         Command::Rule(args) => rules::show(&args),
         Command::Completions(args) => {

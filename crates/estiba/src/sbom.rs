@@ -116,14 +116,21 @@ fn format_name(format: SbomFormatArg) -> &'static str {
 
 /// One target's inventory, with what it was.
 #[derive(Serialize)]
-struct Catalogued {
+pub(crate) struct Catalogued {
     #[serde(flatten)]
-    subject: Subject,
+    pub(crate) subject: Subject,
     #[serde(flatten)]
-    inventory: Inventory,
+    pub(crate) inventory: Inventory,
+    /// The image's layer diff IDs, to name the layer a package is in.
+    #[serde(skip)]
+    pub(crate) layers: Vec<String>,
 }
 
-fn catalog(target: &str, options: &OpenOptions, cache: Option<&LayerCache>) -> Result<Catalogued> {
+pub(crate) fn catalog(
+    target: &str,
+    options: &OpenOptions,
+    cache: Option<&LayerCache>,
+) -> Result<Catalogued> {
     let is_image = IMAGE_PREFIXES.iter().any(|p| target.starts_with(p));
     if !is_image && Path::new(target).is_dir() {
         let inventory =
@@ -135,6 +142,7 @@ fn catalog(target: &str, options: &OpenOptions, cache: Option<&LayerCache>) -> R
                 digest: None,
             },
             inventory,
+            layers: Vec::new(),
         });
     }
     let image = estiba_image::open_str(target, options)?;
@@ -146,6 +154,14 @@ fn catalog(target: &str, options: &OpenOptions, cache: Option<&LayerCache>) -> R
             digest: image.manifest_digest().map(ToString::to_string),
         },
         inventory,
+        layers: image
+            .config()
+            .config
+            .rootfs
+            .diff_ids
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
     })
 }
 

@@ -31,6 +31,9 @@ struct Document<'a> {
     /// What was scanned, for image scans; absent otherwise.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     images: &'a [ImageSummary],
+    /// Vulnerabilities in detail, for vulnerability scans; absent otherwise.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    vulnerabilities: &'a [serde_json::Value],
 }
 
 #[derive(Serialize)]
@@ -52,6 +55,7 @@ impl Emitter for JsonEmitter {
             summary: Summary::of(report),
             errors: common::sorted_errors(report),
             images: report.images,
+            vulnerabilities: report.vulnerabilities,
         };
         serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::other)?;
         out.write_all(b"\n")

@@ -158,6 +158,10 @@ pub struct Report<'a> {
     pub errors: &'a [InputError],
     /// The images scanned, for the header of the `text` format and the JSON `images`.
     pub images: &'a [ImageSummary],
+    /// The vulnerabilities found, in detail (package, fixed versions, severity, KEV and
+    /// EPSS data, suppression), most urgent first, for the JSON `vulnerabilities`; each
+    /// is also a finding.
+    pub vulnerabilities: &'a [serde_json::Value],
     pub tool_name: &'a str,
     pub tool_version: &'a str,
 }
@@ -182,6 +186,7 @@ impl<'a> Report<'a> {
             targets: &[],
             errors: &[],
             images: &[],
+            vulnerabilities: &[],
             tool_name,
             tool_version,
         }
@@ -204,6 +209,7 @@ impl fmt::Debug for Report<'_> {
             .field("targets", &self.targets)
             .field("errors", &self.errors)
             .field("images", &self.images)
+            .field("vulnerabilities", &self.vulnerabilities.len())
             .field("tool_name", &self.tool_name)
             .field("tool_version", &self.tool_version)
             .finish_non_exhaustive()

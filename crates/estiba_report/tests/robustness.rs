@@ -345,6 +345,7 @@ fn check(
         targets: &targets,
         errors: &errors,
         images: &[],
+        vulnerabilities: &[],
         tool_name: "estiba",
         tool_version: "0.0.0",
     };
