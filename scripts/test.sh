@@ -8,6 +8,12 @@ cd "$(dirname "$0")/.."
 # but CI must always have them, so install when we can (root, apt available).
 need_pkgs=()
 command -v xmllint >/dev/null 2>&1 || need_pkgs+=(libxml2-utils)
+# Reference implementations the version-ordering property tests compare against.
+command -v dpkg >/dev/null 2>&1 || need_pkgs+=(dpkg)
+command -v rpm >/dev/null 2>&1 || need_pkgs+=(rpm)
+command -v ruby >/dev/null 2>&1 || need_pkgs+=(ruby)
+command -v mvn >/dev/null 2>&1 || need_pkgs+=(maven)
+command -v npm >/dev/null 2>&1 || need_pkgs+=(npm)
 if ((${#need_pkgs[@]})); then
     if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
         echo "== installing ${need_pkgs[*]}"

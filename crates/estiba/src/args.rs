@@ -55,6 +55,32 @@ pub enum Command {
     /// Manage the local vulnerability database.
     #[command(subcommand)]
     Db(DbCommand),
+    /// Check how containers are set up to run: compose files and Kubernetes manifests.
+    ///
+    /// PATH is a compose file, a Kubernetes manifest (any number of documents), a
+    /// directory, or `-` for standard input. Directories are searched recursively
+    /// (honouring .gitignore) for `*.yml`/`*.yaml` files, each judged by its content, not
+    /// its name. In a directory, the default compose file (`compose.yaml`,
+    /// `docker-compose.yml`, …) is merged with its override file
+    /// (`compose.override.yaml`, …) as `docker compose` does; other compose files are
+    /// projects of their own. Compose files named together on the command line from one
+    /// directory are merged in the order given, like `docker compose -f a -f b`. All
+    /// Kubernetes documents of the input are one set, so NetworkPolicies and
+    /// ServiceAccounts apply across files; a directory is taken as the whole set.
+    Config(ConfigArgs),
+    /// Check `docker run` and `docker create` command lines, given or found in scripts.
+    ///
+    /// Give one command line after `--` (`estiba run -- docker run --privileged app`), or
+    /// scripts, Makefiles and CI YAML files with `--file`, whose `docker run` lines are
+    /// found and checked. The command line is parsed as the Docker CLI parses it.
+    Run(RunArgs),
+    /// Check the containers of a Docker Engine, as they were created.
+    ///
+    /// Reads each container's inspect document and its image's config (to tell the
+    /// container's own settings from the image's) from the engine `--docker-host` or
+    /// `DOCKER_HOST` names. By default the running containers; `--all` adds stopped ones,
+    /// and CONTAINER names or IDs pick some.
+    Containers(ContainersArgs),
     /// List the rule catalogue.
     Rules(RulesArgs),
     /// Show the full documentation of one rule.
@@ -222,6 +248,74 @@ pub struct VulnsArgs {
     pub vulns: VulnOptions,
     #[command(flatten)]
     pub access: ImageAccessArgs,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Compose files, Kubernetes manifests or directories; `-` reads standard input.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Name to report for standard input.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "stdin.yaml",
+        help_heading = "Input"
+    )]
+    pub stdin_filename: String,
+
+    /// Compose profile to enable (repeatable; `*` enables all); `COMPOSE_PROFILES` adds
+    /// to them.
+    #[arg(long = "profile", value_name = "NAME", help_heading = "Input")]
+    pub profiles: Vec<String>,
+
+    /// Compose variables from this file instead of the `.env` next to the compose file
+    /// (repeatable; later files win). The process environment wins over both.
+    #[arg(long = "env-file", value_name = "FILE", help_heading = "Input")]
+    pub env_files: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The command line: `docker run [FLAGS] IMAGE [COMMAND]` (or `docker create`,
+    /// `docker container run`); the leading `docker` may be left out.
+    #[arg(value_name = "COMMAND", last = true)]
+    pub command: Vec<String>,
+
+    /// Script, Makefile or CI YAML file whose `docker run` lines to check (repeatable).
+    #[arg(long = "file", value_name = "FILE", help_heading = "Input")]
+    pub files: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ContainersArgs {
+    /// Containers to check, by name or ID [default: every running container].
+    #[arg(value_name = "CONTAINER")]
+    pub containers: Vec<String>,
+
+    /// Check stopped containers too.
+    #[arg(long, short = 'a', help_heading = "Input")]
+    pub all: bool,
+
+    /// Only containers matching KEY=VALUE, as `docker ps --filter` takes it
+    /// (`name=web`, `label=tier=front`, `status=running`; repeatable).
+    #[arg(long = "filter", value_name = "KEY=VALUE", help_heading = "Input")]
+    pub filters: Vec<String>,
+
+    /// Docker Engine to ask: `unix:///path/to/docker.sock` or `tcp://host:port`
+    /// (default: `DOCKER_HOST`, else `unix:///var/run/docker.sock`).
+    #[arg(long, value_name = "ADDRESS", help_heading = "Input")]
+    pub docker_host: Option<String>,
+
     #[command(flatten)]
     pub common: CommonArgs,
 }

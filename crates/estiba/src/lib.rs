@@ -6,11 +6,13 @@ pub mod args;
 use clap::CommandFactory;
 use estiba_diagnostics::RuleMeta;
 
-/// The whole rule catalogue: Dockerfile rules, then image rules, each in code order.
+/// The whole rule catalogue: Dockerfile rules, then image rules, then runtime rules,
+/// each in code order.
 #[must_use]
 pub fn catalogue() -> Vec<&'static RuleMeta> {
     let mut all = estiba_lint::catalogue();
     all.extend(estiba_image_checks::catalogue());
+    all.extend(estiba_runtime_checks::catalogue());
     all.extend(estiba_vulns::assess::catalogue());
     all
 }

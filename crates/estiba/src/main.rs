@@ -9,6 +9,7 @@ mod inputs;
 mod lint;
 mod progress;
 mod rules;
+mod runtime;
 mod sbom;
 mod vulns;
 
@@ -48,6 +49,9 @@ fn main() -> ExitCode {
         Command::Sbom(args) => sbom::run(&args),
         Command::Vulns(args) => vulns::run(&args),
         Command::Db(command) => db::run(&command),
+        Command::Config(args) => runtime::config(&args),
+        Command::Run(args) => runtime::run_lines(&args),
+        Command::Containers(args) => runtime::containers(&args),
         Command::Rules(args) => rules::list(&args),
         Command::Rule(args) => rules::show(&args),
         Command::Completions(args) => {

@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorKind, Result, from_io};
 use crate::http::{self, Response, ResponseBody, Timeouts};
-use crate::types::{Container, ImageInspect};
+use crate::types::{Container, ImageInspect, SystemInfo};
 use crate::version::ApiVersion;
 
 /// Most bytes of an error reply read for its message.
@@ -246,6 +246,15 @@ impl Client {
             }
             .into()
         })
+    }
+
+    /// `GET /info`: the daemon's system-wide settings.
+    ///
+    /// # Errors
+    ///
+    /// Connection and reply errors.
+    pub fn info(&self) -> Result<SystemInfo> {
+        self.json("/info")
     }
 
     /// `GET /images/{name}/json`: an image by name, ID or digest reference.

@@ -26,5 +26,5 @@ pub use client::{Client, ClientOptions};
 pub use endpoint::Endpoint;
 pub use error::{Error, ErrorKind, Result};
 pub use http::ResponseBody;
-pub use types::{Container, ContainerSummary, ImageInspect};
+pub use types::{Container, ContainerSummary, ImageInspect, SystemInfo};
 pub use version::ApiVersion;

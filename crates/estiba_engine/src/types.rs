@@ -37,6 +37,24 @@ pub struct ImageInspect {
     /// When the image was built (RFC 3339), as its config records it.
     #[serde(default)]
     pub created: String,
+    /// The image's run configuration (`User`, `Env`, `Healthcheck`, `ExposedPorts`…) as
+    /// the daemon sent it; `Null` when absent. A container's inspect document shows its
+    /// settings merged with these, so telling the two apart needs them.
+    #[serde(default)]
+    pub config: serde_json::Value,
+}
+
+/// What `GET /info` says about the daemon, as far as estiba reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SystemInfo {
+    /// The host's cgroup version, `1` or `2`; empty from daemons before API 1.40.
+    #[serde(default)]
+    pub cgroup_version: String,
+    /// Security features the daemon applies (`name=seccomp,profile=default`,
+    /// `name=userns`, `name=rootless`).
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub security_options: Vec<String>,
 }
 
 /// The fields of a container every audit starts from, from either a list entry or an

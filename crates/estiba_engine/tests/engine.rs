@@ -88,9 +88,24 @@ fn inspects_the_planted_image() {
     assert!(!image.architecture.is_empty());
     assert!(image.size > 0);
     assert!(image.created.starts_with("20"), "{}", image.created);
+    assert!(image.config.get("Env").is_some(), "{:?}", image.config);
     let hex = image.id.trim_start_matches("sha256:");
     assert_eq!(client.inspect_image(&image.id).unwrap(), image);
     assert_eq!(client.inspect_image(&hex[..12]).unwrap(), image);
+}
+
+/// Validates that the daemon's info names the host's cgroup version.
+#[test]
+fn reads_the_daemons_info() {
+    let Some(host) = docker_host() else {
+        return;
+    };
+    let info = real_client(&host).info().unwrap();
+    assert!(
+        matches!(info.cgroup_version.as_str(), "1" | "2"),
+        "{:?}",
+        info.cgroup_version
+    );
 }
 
 /// Validates that a missing image is a typed 404 carrying the daemon's own message.

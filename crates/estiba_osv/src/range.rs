@@ -3,7 +3,7 @@
 
 use std::cmp::Ordering;
 
-use estiba_version::{InvalidVersion, Scheme, compare};
+use estiba_version::{InvalidVersion, Parsed, Scheme, compare, compare_parsed, parse};
 
 use crate::ecosystem::Ecosystem;
 use crate::record::{Affected, Event, RangeType};
@@ -72,19 +72,12 @@ pub fn affects(affected: &Affected, version: &str) -> Result<Verdict, MatchError
     };
 
     let mut evaluable = false;
-    let mut in_versions = false;
     if !affected.versions.is_empty() {
         evaluable = true;
         if let Some(scheme) = eco_scheme {
             // Validates the queried version even when the list alone decides.
             compare(scheme, version, version).map_err(err)?;
         }
-        // Equal under the scheme counts (Maven `1.0.RELEASE` == `1.0`); list entries that
-        // do not parse can only match by their exact string.
-        in_versions = affected.versions.iter().any(|v| {
-            v == version
-                || eco_scheme.is_some_and(|s| compare(s, v, version) == Ok(Ordering::Equal))
-        });
     }
 
     let mut skipped = Vec::new();
@@ -122,6 +115,16 @@ pub fn affects(affected: &Affected, version: &str) -> Result<Verdict, MatchError
         later_fixed.extend(r.later_fixed);
     }
 
+    // The list is read only when the ranges did not decide: an exact string first, then
+    // equality under the scheme (Maven `1.0.RELEASE` == `1.0`); entries that do not
+    // parse can only match by their exact string. PyPI records list hundreds of
+    // versions, so this order matters for speed, not for the answer.
+    let in_versions = !in_range
+        && (affected.versions.iter().any(|v| v == version)
+            || eco_scheme.is_some_and(|s| {
+                let equal = estiba_version::equal_to(s, version);
+                affected.versions.iter().any(|v| equal(v))
+            }));
     let status = if in_versions || in_range {
         Status::Affected
     } else if evaluable {
@@ -188,64 +191,61 @@ struct RangeResult {
 }
 
 /// Where an event sits in the order: `introduced: "0"` is before every version.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 enum Key<'a> {
     Zero,
-    V(&'a str),
+    V(Parsed<'a>),
 }
 
 fn eval_range(scheme: Scheme, events: &[Event], v: &str) -> Result<RangeResult, InvalidVersion> {
-    compare(scheme, v, v)?;
+    let query = parse(scheme, v)?;
+    // Every version is parsed once (and so validated) before anything is compared.
     // (key, rank for equal keys: introduced before closing events, event)
     let mut sorted: Vec<(Key<'_>, u8, &Event)> = Vec::with_capacity(events.len());
     let mut limits = Vec::new();
     for e in events {
         match e {
             Event::Introduced(x) if x == "0" => sorted.push((Key::Zero, 0, e)),
-            Event::Introduced(x) => sorted.push((Key::V(x), 0, e)),
-            Event::Fixed(x) | Event::LastAffected(x) => sorted.push((Key::V(x), 1, e)),
-            Event::Limit(x) => limits.push(x.as_str()),
+            Event::Introduced(x) => sorted.push((Key::V(parse(scheme, x)?), 0, e)),
+            Event::Fixed(x) | Event::LastAffected(x) => {
+                sorted.push((Key::V(parse(scheme, x)?), 1, e));
+            }
+            Event::Limit(x) if x == "*" => limits.push(None),
+            Event::Limit(x) => limits.push(Some(parse(scheme, x)?)),
             Event::Unknown => {}
         }
     }
-    // Every record version is checked against the queried one first, so the sort below
-    // compares only versions known to parse.
-    for (k, _, _) in &sorted {
-        if let Key::V(x) = k {
-            compare(scheme, v, x)?;
-        }
-    }
-    for l in &limits {
-        if *l != "*" {
-            compare(scheme, v, l)?;
-        }
-    }
-    sorted.sort_by(|(a, ra, _), (b, rb, _)| {
+    let order = |(a, ra, _): &(Key<'_>, u8, &Event), (b, rb, _): &(Key<'_>, u8, &Event)| {
         let by_key = match (a, b) {
             (Key::Zero, Key::Zero) => Ordering::Equal,
             (Key::Zero, Key::V(_)) => Ordering::Less,
             (Key::V(_), Key::Zero) => Ordering::Greater,
-            // Both validated above; Equal is unreachable in practice and keeps sort total.
-            (Key::V(x), Key::V(y)) => compare(scheme, x, y).unwrap_or(Ordering::Equal),
+            (Key::V(x), Key::V(y)) => compare_parsed(scheme, x, y),
         };
         by_key.then(ra.cmp(rb))
-    });
+    };
+    // Published ranges are nearly always in order already.
+    if !sorted.is_sorted_by(|a, b| order(a, b) != Ordering::Greater) {
+        sorted.sort_by(order);
+    }
 
-    let cmp_v = |x: &str| compare(scheme, v, x).unwrap_or(Ordering::Equal);
+    let cmp_v = |x: &Parsed<'_>| compare_parsed(scheme, &query, x);
     let mut affected = false;
     for (key, _, e) in &sorted {
         match (e, key) {
             (Event::Introduced(_), Key::Zero) => affected = true,
-            (Event::Introduced(x), _) if cmp_v(x) != Ordering::Less => affected = true,
-            (Event::Fixed(x), _) if cmp_v(x) != Ordering::Less => affected = false,
-            (Event::LastAffected(x), _) if cmp_v(x) == Ordering::Greater => affected = false,
+            (Event::Introduced(_), Key::V(x)) if cmp_v(x) != Ordering::Less => affected = true,
+            (Event::Fixed(_), Key::V(x)) if cmp_v(x) != Ordering::Less => affected = false,
+            (Event::LastAffected(_), Key::V(x)) if cmp_v(x) == Ordering::Greater => {
+                affected = false;
+            }
             _ => {}
         }
     }
     if !limits.is_empty()
         && !limits
             .iter()
-            .any(|l| *l == "*" || cmp_v(l) == Ordering::Less)
+            .any(|l| l.as_ref().is_none_or(|l| cmp_v(l) == Ordering::Less))
     {
         affected = false;
     }
@@ -253,21 +253,22 @@ fn eval_range(scheme: Scheme, events: &[Event], v: &str) -> Result<RangeResult, 
     let mut fixed = None;
     if affected {
         // The first closing event at or above the version ends its interval.
-        for (_, _, e) in &sorted {
+        for (key, _, e) in &sorted {
+            let Key::V(x) = key else { continue };
             match e {
-                Event::Fixed(x) if cmp_v(x) == Ordering::Less => {
-                    fixed = Some(x.clone());
+                Event::Fixed(f) if cmp_v(x) == Ordering::Less => {
+                    fixed = Some(f.clone());
                     break;
                 }
-                Event::LastAffected(x) if cmp_v(x) != Ordering::Greater => break,
+                Event::LastAffected(_) if cmp_v(x) != Ordering::Greater => break,
                 _ => {}
             }
         }
     }
     let later_fixed = sorted
         .iter()
-        .filter_map(|(_, _, e)| match e {
-            Event::Fixed(x) if cmp_v(x) == Ordering::Less => Some(x.clone()),
+        .filter_map(|(key, _, e)| match (e, key) {
+            (Event::Fixed(f), Key::V(x)) if cmp_v(x) == Ordering::Less => Some(f.clone()),
             _ => None,
         })
         .collect();

@@ -63,6 +63,58 @@ pub fn compare(scheme: Scheme, a: &str, b: &str) -> Result<Ordering, InvalidVers
     }
 }
 
+/// A version parsed once for many comparisons (range evaluation compares each event
+/// with the queried version and with the others). Schemes whose comparison is a walk
+/// over the two strings keep the string.
+#[derive(Debug, Clone)]
+pub enum Parsed<'a> {
+    Pep440(pep440::Version),
+    SemVer(::semver::Version),
+    Text(&'a str),
+}
+
+/// Parses `version` under `scheme` for [`compare_parsed`].
+///
+/// # Errors
+///
+/// [`InvalidVersion`] when it is not a version of the scheme.
+pub fn parse(scheme: Scheme, version: &str) -> Result<Parsed<'_>, InvalidVersion> {
+    Ok(match scheme {
+        Scheme::Pep440 => Parsed::Pep440(pep440::parse(version)?),
+        Scheme::SemVer => Parsed::SemVer(semver::parse(version)?),
+        _ => {
+            compare(scheme, version, version)?;
+            Parsed::Text(version)
+        }
+    })
+}
+
+/// Orders two versions [`parse`]d under the same `scheme`; the same answer as
+/// [`compare`] on their strings.
+#[must_use]
+pub fn compare_parsed(scheme: Scheme, a: &Parsed<'_>, b: &Parsed<'_>) -> Ordering {
+    match (a, b) {
+        (Parsed::Pep440(a), Parsed::Pep440(b)) => a.cmp(b),
+        (Parsed::SemVer(a), Parsed::SemVer(b)) => a.cmp_precedence(b),
+        (Parsed::Text(a), Parsed::Text(b)) => compare(scheme, a, b).unwrap_or(Ordering::Equal),
+        // Both come from `parse` with one scheme; mixed variants cannot happen.
+        _ => Ordering::Equal,
+    }
+}
+
+/// A test of equality with one version under `scheme`, for checking many candidates
+/// against it: the version is parsed once where the scheme's parse is the costly part
+/// (PEP 440's grammar). Candidates that do not parse are never equal.
+pub fn equal_to(scheme: Scheme, version: &str) -> impl Fn(&str) -> bool + '_ {
+    let pep440 = (scheme == Scheme::Pep440)
+        .then(|| pep440::parse(version).ok())
+        .flatten();
+    move |candidate: &str| match &pep440 {
+        Some(parsed) => pep440::parse(candidate).is_ok_and(|c| c == *parsed),
+        None => compare(scheme, candidate, version) == Ok(Ordering::Equal),
+    }
+}
+
 /// Test helper: `chain` lists versions in ascending order; an entry written `=v` is equal
 /// to the one before it instead of greater.
 #[cfg(test)]

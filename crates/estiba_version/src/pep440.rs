@@ -121,6 +121,32 @@ pub struct Version {
     local: Option<Vec<LocalSegment>>,
 }
 
+/// `1.2.3`: digits and single dots only, the form of most published versions, parsed
+/// without the grammar's regex (the same result, several times faster).
+fn plain_release(version: &str) -> Option<Version> {
+    let bytes = version.as_bytes();
+    if bytes.is_empty()
+        || !bytes.iter().all(|b| b.is_ascii_digit() || *b == b'.')
+        || bytes.first() == Some(&b'.')
+        || bytes.last() == Some(&b'.')
+        || version.contains("..")
+    {
+        return None;
+    }
+    let mut release: Vec<Num> = version.split('.').map(Num::new).collect();
+    while release.last().is_some_and(Num::is_zero) {
+        release.pop();
+    }
+    Some(Version {
+        epoch: Num::new("0"),
+        release,
+        pre: Pre::None,
+        post: None,
+        dev: Dev::None,
+        local: None,
+    })
+}
+
 /// Parses a PEP 440 version.
 ///
 /// # Errors
@@ -132,6 +158,9 @@ pub fn parse(version: &str) -> Result<Version, InvalidVersion> {
         version: version.to_owned(),
         reason: reason.to_owned(),
     };
+    if let Some(plain) = plain_release(version) {
+        return Ok(plain);
+    }
     let grammar = GRAMMAR
         .as_ref()
         .ok_or_else(|| err("the PEP 440 grammar did not compile"))?;

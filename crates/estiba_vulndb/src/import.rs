@@ -46,6 +46,59 @@ pub(crate) struct ParsedRecord {
     pub(crate) record: Record,
     /// Per package key, the record's `affected` entries for it as a JSON array.
     pub(crate) packages: Vec<(PackageKey, String)>,
+    /// [`crate::Brief`] as JSON.
+    pub(crate) brief: String,
+}
+
+/// The parts of an `affected` entry matching reads; `ecosystem_specific` (Go's symbol
+/// lists) and `database_specific` can be larger than the rest and are left out.
+fn matching_part(entry: &serde_json::Value) -> serde_json::Value {
+    let mut out = serde_json::Map::new();
+    for key in ["package", "ranges", "versions", "severity"] {
+        if let Some(v) = entry.get(key) {
+            out.insert(key.to_owned(), v.clone());
+        }
+    }
+    serde_json::Value::Object(out)
+}
+
+fn brief_of(record: &Record) -> String {
+    let brief = crate::store::Brief {
+        aliases: record.aliases.clone(),
+        upstream: record.upstream.clone(),
+        related: record.related.clone(),
+        summary: record.summary.clone().filter(|s| !s.trim().is_empty()),
+        published: record.published.clone(),
+        severity: record
+            .severity
+            .iter()
+            .map(|s| (severity_type(&s.kind), s.score.clone()))
+            .collect(),
+        db_severity: record
+            .database_specific
+            .as_ref()
+            .and_then(|d| d.get("severity"))
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned),
+        links: record
+            .references
+            .iter()
+            .filter(|r| !r.url.is_empty())
+            .map(|r| r.url.clone())
+            .collect(),
+    };
+    serde_json::to_string(&brief).unwrap_or_else(|_| "{}".to_owned())
+}
+
+fn severity_type(kind: &estiba_osv::SeverityType) -> String {
+    use estiba_osv::SeverityType as T;
+    match kind {
+        T::CvssV2 => "CVSS_V2".to_owned(),
+        T::CvssV3 => "CVSS_V3".to_owned(),
+        T::CvssV4 => "CVSS_V4".to_owned(),
+        T::Ubuntu => "Ubuntu".to_owned(),
+        T::Other(s) => s.clone(),
+    }
 }
 
 impl ImportReport {
@@ -80,7 +133,7 @@ impl ImportReport {
             self.withdrawn += 1;
             return None;
         }
-        let mut grouped: BTreeMap<PackageKey, Vec<&serde_json::Value>> = BTreeMap::new();
+        let mut grouped: BTreeMap<PackageKey, Vec<serde_json::Value>> = BTreeMap::new();
         let mut ecosystems: Vec<&str> = Vec::new();
         let raw_entries = value
             .get("affected")
@@ -96,7 +149,7 @@ impl ImportReport {
             grouped
                 .entry(PackageKey::from_osv(&package.ecosystem, &package.name))
                 .or_default()
-                .push(raw);
+                .push(matching_part(raw));
             if !ecosystems.contains(&package.ecosystem.as_str()) {
                 ecosystems.push(&package.ecosystem);
             }
@@ -120,7 +173,12 @@ impl ImportReport {
                 (key, json)
             })
             .collect();
-        Some(ParsedRecord { record, packages })
+        let brief = brief_of(&record);
+        Some(ParsedRecord {
+            record,
+            packages,
+            brief,
+        })
     }
 }
 

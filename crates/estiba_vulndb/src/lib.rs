@@ -20,8 +20,8 @@ pub use error::{Error, Result};
 pub use import::{ImportReport, RecordFile, read_path};
 pub use key::{PackageKey, normalize_name, osv_release};
 pub use store::{
-    Candidate, Database, EpssEntry, KevEntry, SCHEMA_VERSION, SourceKind, SourceSpec, SourceStatus,
-    Status,
+    Brief, Candidate, Database, EpssEntry, KevEntry, SCHEMA_VERSION, SourceKind, SourceSpec,
+    SourceStatus, Status,
 };
 pub use update::{
     DEFAULT_BASE_URL, DEFAULT_ECOSYSTEMS, DownloadOptions, EcosystemUpdate, UpdateOutcome, Updater,

@@ -31,13 +31,15 @@ CREATE TABLE record (
     source    INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
     osv_id    TEXT NOT NULL,
     modified  TEXT,
+    brief     TEXT NOT NULL,              -- what a match shows, as JSON (see `Brief`)
     doc       BLOB NOT NULL               -- the record's JSON, deflated
 );
 CREATE INDEX record_source ON record(source);
 CREATE INDEX record_osv_id ON record(osv_id);
 
 -- One row per (record, package): the record's `affected` entries for that package as
--- JSON, evaluated at match time.
+-- JSON (package, ranges, versions, severity: what matching reads), evaluated at match
+-- time.
 CREATE TABLE affected (
     record    INTEGER NOT NULL REFERENCES record(id) ON DELETE CASCADE,
     ecosystem TEXT NOT NULL,

@@ -14,7 +14,7 @@ use crate::key::PackageKey;
 
 /// Bumped whenever the schema or what is stored in it changes; an older file is
 /// refused with a message to rebuild it.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// An open database.
 pub struct Database {
@@ -32,6 +32,20 @@ pub struct Candidate {
     /// The record's `affected` entries for this package (several are possible: one per
     /// range set, as Log4Shell's record has).
     pub entries: Vec<Affected>,
+    /// [`Brief`] as stored (JSON), parsed by [`Candidate::brief`] only for records
+    /// that match.
+    pub brief_json: String,
+}
+
+impl Candidate {
+    /// What a match shows of this record.
+    ///
+    /// # Errors
+    ///
+    /// A stored brief that does not parse (a damaged file).
+    pub fn brief(&self) -> serde_json::Result<Brief> {
+        serde_json::from_str(&self.brief_json)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,6 +112,31 @@ impl Status {
             .and_then(|t| u64::try_from(t).ok())
             .map(|t| UNIX_EPOCH + Duration::from_secs(t))
     }
+}
+
+/// What a match shows of a record, stored beside it so that matching never parses whole
+/// records (some are hundreds of kilobytes).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Brief {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub upstream: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    /// The record's `severity` entries: `(type, score)` as published.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub severity: Vec<(String, String)>,
+    /// `database_specific.severity`, a label some databases give instead of a vector.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db_severity: Option<String>,
+    /// Reference URLs, in record order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<String>,
 }
 
 /// One entry of CISA's Known Exploited Vulnerabilities catalog.
@@ -247,6 +286,24 @@ impl Database {
         sqlite(&self.path, source)
     }
 
+    /// Runs `f` inside one read transaction: every lookup sees the same data, and the
+    /// file lock is taken once instead of once per statement.
+    ///
+    /// # Errors
+    ///
+    /// SQLite errors starting or ending the transaction, or `f`'s.
+    pub fn read<T>(&self, f: impl FnOnce(&Database) -> Result<T>) -> Result<T> {
+        self.conn
+            .execute_batch("BEGIN DEFERRED")
+            .map_err(|e| self.err(e))?;
+        let out = f(self);
+        // A read transaction has nothing to keep: ending it never loses anything.
+        let end = self.conn.execute_batch("COMMIT");
+        let out = out?;
+        end.map_err(|e| self.err(e))?;
+        Ok(out)
+    }
+
     /// The records filed under `key`, one per OSV id (the newest `modified` when two
     /// sources carry the same record).
     ///
@@ -257,7 +314,7 @@ impl Database {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT r.id, r.osv_id, r.modified, a.entries FROM affected a \
+                "SELECT r.id, r.osv_id, r.modified, a.entries, r.brief FROM affected a \
                  JOIN record r ON r.id = a.record \
                  WHERE a.ecosystem = ?1 AND a.name = ?2 AND a.release = ?3",
             )
@@ -269,12 +326,13 @@ impl Database {
                     r.get::<_, String>(1)?,
                     r.get::<_, Option<String>>(2)?,
                     r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
                 ))
             })
             .map_err(|e| self.err(e))?;
         let mut out: Vec<Candidate> = Vec::new();
         for row in rows {
-            let (row, osv_id, modified, entries) = row.map_err(|e| self.err(e))?;
+            let (row, osv_id, modified, entries, brief_json) = row.map_err(|e| self.err(e))?;
             let Ok(entries) = serde_json::from_str::<Vec<Affected>>(&entries) else {
                 continue;
             };
@@ -285,6 +343,7 @@ impl Database {
                         osv_id,
                         modified,
                         entries,
+                        brief_json,
                     };
                 }
                 continue;
@@ -294,10 +353,30 @@ impl Database {
                 osv_id,
                 modified,
                 entries,
+                brief_json,
             });
         }
         out.sort_by(|a, b| a.osv_id.cmp(&b.osv_id));
         Ok(out)
+    }
+
+    /// What a match shows of a [`Candidate`]'s record.
+    ///
+    /// # Errors
+    ///
+    /// SQLite errors, or a stored brief that does not parse (a damaged file).
+    pub fn brief(&self, row: i64) -> Result<Brief> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT brief FROM record WHERE id = ?1")
+            .map_err(|e| self.err(e))?;
+        let text: String = stmt
+            .query_row([row], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        serde_json::from_str(&text).map_err(|e| Error::Input {
+            path: self.path.clone(),
+            reason: format!("stored record {row}: {e}"),
+        })
     }
 
     /// The whole record of a [`Candidate`].
@@ -529,7 +608,7 @@ impl Database {
         {
             let mut insert_record = tx
                 .prepare(
-                    "INSERT INTO record (source, osv_id, modified, doc) VALUES (?1, ?2, ?3, ?4)",
+                    "INSERT INTO record (source, osv_id, modified, brief, doc) VALUES (?1, ?2, ?3, ?4, ?5)",
                 )
                 .map_err(e)?;
             let mut insert_affected = tx
@@ -559,6 +638,7 @@ impl Database {
                         source_id,
                         parsed.record.id,
                         parsed.record.modified,
+                        parsed.brief,
                         deflated
                     ])
                     .map_err(e)?;

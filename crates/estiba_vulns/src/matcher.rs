@@ -9,9 +9,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use estiba_osv::{Record, SeverityType, Status};
+use estiba_osv::{Affected, Status};
 use estiba_sbom::{FoundAt, Inventory, Package};
-use estiba_vulndb::{Database, PackageKey, osv_release};
+use estiba_vulndb::{Brief, Database, PackageKey, osv_release};
 use serde::Serialize;
 
 use crate::severity::{Severity, score_vector};
@@ -304,15 +304,28 @@ fn lookups<'a>(inventory: &'a Inventory, report: &mut MatchReport) -> Vec<Lookup
 /// Database errors only; versions that do not parse are reported in
 /// [`MatchReport::problems`] and the rest goes on.
 pub fn match_inventory(db: &Database, inventory: &Inventory) -> estiba_vulndb::Result<MatchReport> {
+    db.read(|db| match_all(db, inventory))
+}
+
+fn match_all(db: &Database, inventory: &Inventory) -> estiba_vulndb::Result<MatchReport> {
     let mut report = MatchReport::default();
     let lookups = lookups(inventory, &mut report);
     for lookup in &lookups {
         report.packages_checked += lookup.packages.len();
-        let mut hits: Vec<(Record, Vec<String>)> = Vec::new();
+        let mut hits: Vec<Hit> = Vec::new();
         for candidate in db.lookup(&lookup.key)? {
             match estiba_osv::affects_any(&candidate.entries, &lookup.version) {
                 Ok(v) if v.status == Status::Affected => {
-                    hits.push((db.record(candidate.row)?, v.fixed));
+                    let brief = candidate.brief().map_err(|e| estiba_vulndb::Error::Input {
+                        path: db.path().to_path_buf(),
+                        reason: format!("stored record {}: {e}", candidate.osv_id),
+                    })?;
+                    hits.push(Hit {
+                        brief,
+                        id: candidate.osv_id,
+                        entries: candidate.entries,
+                        fixed: v.fixed,
+                    });
                 }
                 Ok(_) => {}
                 Err(e) => report.problems.push(format!(
@@ -333,8 +346,17 @@ pub fn match_inventory(db: &Database, inventory: &Inventory) -> estiba_vulndb::R
     Ok(report)
 }
 
+/// A record that affects the looked-up version.
+struct Hit {
+    id: String,
+    brief: Brief,
+    /// The record's entries for the package (their severities count).
+    entries: Vec<Affected>,
+    fixed: Vec<String>,
+}
+
 /// The ids of records that name each other as aliases become one match.
-fn merge(lookup: &Lookup<'_>, hits: Vec<(Record, Vec<String>)>) -> Vec<Match> {
+fn merge(lookup: &Lookup<'_>, hits: Vec<Hit>) -> Vec<Match> {
     let n = hits.len();
     let mut group: Vec<usize> = (0..n).collect();
     fn root(group: &mut [usize], mut i: usize) -> usize {
@@ -346,17 +368,28 @@ fn merge(lookup: &Lookup<'_>, hits: Vec<(Record, Vec<String>)>) -> Vec<Match> {
     }
     let ids: Vec<BTreeSet<&str>> = hits
         .iter()
-        .map(|(r, _)| {
-            std::iter::once(r.id.as_str())
-                .chain(r.aliases.iter().map(String::as_str))
+        .map(|h| {
+            std::iter::once(h.id.as_str())
+                .chain(h.brief.aliases.iter().map(String::as_str))
                 .collect()
         })
         .collect();
-    for i in 0..n {
-        for j in (i + 1)..n {
-            if !ids[i].is_disjoint(&ids[j]) {
-                let (a, b) = (root(&mut group, i), root(&mut group, j));
-                group[b] = a;
+    // Records sharing any id are one vulnerability: join each record to the first
+    // record that carried each of its ids (linear, not pairwise: Go's stdlib alone has
+    // hundreds of records).
+    let mut first_with: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, record_ids) in ids.iter().enumerate() {
+        for id in record_ids {
+            match first_with.get(id) {
+                Some(&j) => {
+                    let (a, b) = (root(&mut group, j), root(&mut group, i));
+                    if a != b {
+                        group[b] = a;
+                    }
+                }
+                None => {
+                    first_with.insert(id, i);
+                }
             }
         }
     }
@@ -377,28 +410,28 @@ fn merge(lookup: &Lookup<'_>, hits: Vec<(Record, Vec<String>)>) -> Vec<Match> {
             let mut published = None;
             let mut rating: Option<Rating> = None;
             for &i in &members {
-                let (record, record_fixed) = &hits[i];
+                let hit = &hits[i];
                 all.extend(ids[i].iter().map(|s| (*s).to_owned()));
-                records.push(record.id.clone());
-                related.extend(record.upstream.iter().cloned());
-                related.extend(record.related.iter().cloned());
-                for f in record_fixed {
+                records.push(hit.id.clone());
+                related.extend(hit.brief.upstream.iter().cloned());
+                related.extend(hit.brief.related.iter().cloned());
+                for f in &hit.fixed {
                     if !fixed.contains(f) {
                         fixed.push(f.clone());
                     }
                 }
-                for r in &record.references {
-                    if !r.url.is_empty() && !links.contains(&r.url) {
-                        links.push(r.url.clone());
+                for url in &hit.brief.links {
+                    if !links.contains(url) {
+                        links.push(url.clone());
                     }
                 }
                 if summary.is_none() {
-                    summary = record.summary.clone().filter(|s| !s.trim().is_empty());
+                    summary = hit.brief.summary.clone();
                 }
                 if published.is_none() {
-                    published = record.published.clone();
+                    published = hit.brief.published.clone();
                 }
-                let r = rate(record, &lookup.key);
+                let r = rate(hit);
                 if rating.as_ref().is_none_or(|old| better(&r, old)) {
                     rating = Some(r);
                 }
@@ -458,51 +491,52 @@ fn better(new: &Rating, old: &Rating) -> bool {
 
 /// The record's severity for this package: a CVSS vector of the package's `affected`
 /// entry or of the record (v4 before v3 before v2), else a database label.
-fn rate(record: &Record, key: &PackageKey) -> Rating {
-    let entry_severities = record
-        .affected
+fn rate(hit: &Hit) -> Rating {
+    let mut all: Vec<(&str, &str)> = hit
+        .entries
         .iter()
-        .filter(|a| {
-            a.package
-                .as_ref()
-                .is_some_and(|p| PackageKey::from_osv(&p.ecosystem, &p.name) == *key)
-        })
-        .flat_map(|a| a.severity.iter());
-    let all: Vec<_> = entry_severities.chain(record.severity.iter()).collect();
-    for wanted in [
-        SeverityType::CvssV4,
-        SeverityType::CvssV3,
-        SeverityType::CvssV2,
-    ] {
-        for s in all.iter().filter(|s| s.kind == wanted) {
-            if let Ok(score) = score_vector(&s.score) {
+        .flat_map(|a| a.severity.iter())
+        .map(|s| (severity_kind(&s.kind), s.score.as_str()))
+        .collect();
+    all.extend(
+        hit.brief
+            .severity
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+    );
+    for wanted in ["CVSS_V4", "CVSS_V3", "CVSS_V2"] {
+        for (_, vector) in all.iter().filter(|(k, _)| *k == wanted) {
+            if let Ok(score) = score_vector(vector) {
                 return Rating {
                     level: score.severity().into(),
                     score: Some(score.base_score),
-                    vector: Some(s.score.clone()),
+                    vector: Some((*vector).to_owned()),
                 };
             }
         }
     }
     let label = all
         .iter()
-        .find(|s| s.kind == SeverityType::Ubuntu)
-        .map(|s| s.score.clone())
-        .or_else(|| {
-            record
-                .database_specific
-                .as_ref()
-                .and_then(|d| d.get("severity"))
-                .and_then(|s| s.as_str())
-                .map(str::to_owned)
-        });
+        .find(|(k, _)| *k == "Ubuntu")
+        .map(|(_, v)| *v)
+        .or(hit.brief.db_severity.as_deref());
     Rating {
         level: label
-            .as_deref()
             .and_then(Severity::from_label)
             .map_or(Level::Unknown, Level::from),
         score: None,
         vector: None,
+    }
+}
+
+fn severity_kind(kind: &estiba_osv::SeverityType) -> &str {
+    use estiba_osv::SeverityType as T;
+    match kind {
+        T::CvssV2 => "CVSS_V2",
+        T::CvssV3 => "CVSS_V3",
+        T::CvssV4 => "CVSS_V4",
+        T::Ubuntu => "Ubuntu",
+        T::Other(s) => s,
     }
 }
 
