@@ -78,7 +78,6 @@ UNMAPPED = {
     "CKV_K8S_29": "pod securityContext present; no estiba rule",
     "CKV_K8S_30": "container securityContext present; no estiba rule",
 }
-POD_CHECKS = {"CKV_K8S_17", "CKV_K8S_18", "CKV_K8S_19", "CKV_K8S_38", "CKV2_K8S_6"}
 
 
 def checkov_bin(arg):
@@ -184,14 +183,14 @@ def sc(c):
     return c.get("securityContext") if isinstance(c.get("securityContext"), dict) else {}
 
 
-def classify(check, rules, side, doc, e_items, objects, bad_files):
+def classify(check, rules, side, doc, e_items, objects, bad_files, all_docs):
     """Why one object is flagged by one tool only, for the checks where the reason is structural."""
     spec = doc.pod_spec() if doc else None
     if doc is None:
         return "object not found in the YAML index"
     if doc.key[0] in bad_files:
         return "estiba rejects the file (parse error), checkov reads it"
-    if side == "only checkov" and not containers_of(spec) and check not in POD_CHECKS:
+    if side == "only checkov" and not containers_of(spec):
         return "object without containers (a patch or partial object): checkov fails it, estiba has nothing to judge"
     if side == "only checkov" and check in ("CKV_K8S_14", "CKV_K8S_15") and any(
             not c.get("image") for _, c in containers_of(spec)):
@@ -203,31 +202,29 @@ def classify(check, rules, side, doc, e_items, objects, bad_files):
             "CKV_K8S_31",):
         return "estiba flags an init container; checkov's pod check reads containers only"
     cs = containers_of(spec)
-    if check == "CKV_K8S_28" and side == "only estiba":
-        return "container drops NET_RAW but not ALL (checkov passes, estiba wants ALL)"
+    if doc.kind == "DeploymentConfig" and side == "only checkov":
+        return "estiba does not read OpenShift DeploymentConfig objects"
+    if side == "only checkov" and check in ("CKV_K8S_28", "CKV_K8S_37", "CKV_K8S_31") and any(
+            sc(c).get("privileged") for _, c in cs):
+        return "privileged container: estiba reports it under RT001 only"
+    if side == "only checkov" and check in ("CKV_K8S_14", "CKV_K8S_15") and any(
+            "$" in str(c.get("image", "")) for _, c in cs):
+        return "image reference with a ${VAR}/$VAR placeholder: estiba does not judge it"
     if check == "CKV_K8S_25" and side == "only checkov":
-        return "capability added back after drop ALL (harmless default); estiba accepts it"
-    if check == "CKV_K8S_20" and side == "only checkov":
-        return "checkov fails allowPrivilegeEscalation unset; estiba skips (see rule text)"
-    if check == "CKV_K8S_38" and side == "only checkov":
-        return "ServiceAccount in the input has automountServiceAccountToken: false"
-    if check == "CKV_K8S_31":
-        types = {(sc(c).get("seccompProfile") or {}).get("type") for _, c in cs}
-        pod_type = ((spec or {}).get("securityContext") or {}).get("seccompProfile", {}) or {}
-        if side == "only checkov" and (pod_type.get("type") == "Localhost" or "Localhost" in types):
-            return "Localhost seccomp profile: checkov wants RuntimeDefault only"
-        if side == "only checkov" and doc.kind == "CronJob":
-            return "CronJob: checkov does not read the job template's containers' seccomp"
-        if side == "only estiba" and pod_type.get("type") == "RuntimeDefault":
-            return "pod-level RuntimeDefault; estiba still flags a container"
-    if check in ("CKV_K8S_17", "CKV_K8S_18", "CKV_K8S_19", "CKV_K8S_16") and side == "only estiba":
-        return "estiba flags an object checkov does not read"
-    if check == "CKV_K8S_15":
-        imgs = [c.get("image", "") for _, c in cs]
-        if side == "only checkov" and any("@" not in str(i) for i in imgs):
-            return "image/pull policy combination judged differently (see examples)"
-    if check == "CKV_K8S_23" and side == "only checkov":
-        return "checkov fails but estiba sees a user or runAsNonRoot (see examples)"
+        drops_all = all("ALL" in ((sc(c).get("capabilities") or {}).get("drop") or []) for _, c in cs
+                        if (sc(c).get("capabilities") or {}).get("add"))
+        if drops_all:
+            return "capability added back after drop ALL (a default one); estiba accepts it"
+    if check == "CKV_K8S_28" and side == "only estiba" and any(
+            "NET_RAW" in ((sc(c).get("capabilities") or {}).get("drop") or []) for _, c in cs):
+        return "container drops NET_RAW but not ALL (checkov passes, estiba wants ALL)"
+    if check == "CKV_K8S_38" and side == "only checkov" and spec is not None:
+        sa = spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"
+        for other in all_docs.values():
+            if (other.kind == "ServiceAccount" and other.key[2] == doc.key[2] and other.key[3] == sa
+                    and other.data.get("automountServiceAccountToken") is False):
+                return (f"ServiceAccount {sa} in namespace {doc.key[2]} (file {other.key[0]}) has "
+                        "automountServiceAccountToken: false; estiba honours it across the input")
     return "other (see examples)"
 
 
@@ -317,7 +314,7 @@ def main():
         for side, keys in (("only estiba", only_e), ("only checkov", only_c)):
             for k in sorted(keys):
                 doc = by_key.get(k)
-                cls = classify(check, rules, side, doc, e.get(k), c_eval, bad_files)
+                cls = classify(check, rules, side, doc, e.get(k), c_eval, bad_files, by_key)
                 if side == "only estiba":
                     where = ", ".join(f"{ln}{' ' + ct[1] if ct else ''}" for ln, ct, _ in e[k][:3])
                 else:
@@ -338,6 +335,15 @@ def main():
     out.append("\n## estiba rules with no checkov counterpart (objects)\n")
     for rule in sorted(set(e_hits) - mapped_rules):
         out.append(f"- {rule}: {len(e_hits[rule])}")
+    # Same rule, line and message more than once: a pod-level fact repeated per container.
+    same = collections.Counter((f["rule"], pathlib.Path(f["location"].get("path", "")).name,
+                                (f["location"].get("span") or {}).get("start", {}).get("line", 0), f["message"])
+                               for f in report["findings"])
+    repeated = {k: n for k, n in same.items() if n > 1}
+    out.append(f"\n## estiba findings repeated at one line with one message: {len(repeated)} places, "
+               f"{sum(repeated.values()) - len(repeated)} extra findings\n")
+    for (rule, name, line, _), n in sorted(repeated.items(), key=lambda kv: -kv[1])[: args.examples]:
+        out.append(f"- {rule} {name}:{line} ×{n}")
     if unplaced:
         out.append(f"\nestiba findings outside any parsed object: {len(unplaced)}: {unplaced[:5]}")
     text = "\n".join(out) + "\n"

@@ -250,3 +250,51 @@ fn an_import_killed_half_way_leaves_the_previous_database() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(record_ids(&report).len(), 5);
 }
+
+/// KEV and EPSS files in their published formats: imported, counted, and the
+/// vulnerability in KEV goes first in the fix order.
+#[test]
+fn exploitation_data_orders_what_to_fix_first() {
+    let (dir, db) = setup();
+    let kev = dir.path().join("kev.json");
+    std::fs::write(
+        &kev,
+        r#"{"title":"CISA Catalog of Known Exploited Vulnerabilities","catalogVersion":"2026.11.20",
+        "dateReleased":"2026-11-20T17:00:00.000Z","count":1,"vulnerabilities":[{"cveID":"CVE-2008-2302",
+        "vendorProject":"Django","product":"Django","vulnerabilityName":"Django admin XSS (test entry)",
+        "dateAdded":"2026-11-01","shortDescription":"test","requiredAction":"Apply updates.",
+        "dueDate":"2026-11-22","knownRansomwareCampaignUse":"Unknown","notes":"","cwes":["CWE-79"]}]}"#,
+    )
+    .expect("write");
+    let epss =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../estiba_vulns/tests/data/epss_sample.csv");
+    for (verb, file) in [
+        ("import-kev", kev.display().to_string()),
+        ("import-epss", epss.display().to_string()),
+    ] {
+        let out = estiba(dir.path(), &["db", verb, &file, "--db", &db]);
+        assert!(out.status.success(), "{verb}: {}", text(&out.stderr));
+    }
+    let out = estiba(dir.path(), &["db", "status", "--db", &db, "-f", "json"]);
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(status["kev_entries"], 1);
+    assert!(status["epss_entries"].as_u64().is_some_and(|n| n > 0));
+
+    let out = estiba(dir.path(), &["vulns", "project", "--db", &db, "-f", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let first = &report["vulnerabilities"][0];
+    assert_eq!(first["records"][0], "PYSEC-2008-1", "{first:#}");
+    assert_eq!(first["priority"], "known-exploited");
+    assert_eq!(first["kev"]["cve"], "CVE-2008-2302");
+    let finding = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| {
+            f["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("CISA KEV"))
+        })
+        .expect("the KEV finding says so");
+    assert_eq!(finding["rule"], "VU001");
+}

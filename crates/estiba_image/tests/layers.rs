@@ -540,6 +540,58 @@ fn visitors_share_one_pass_and_contents_are_capped() {
     assert_eq!(report.fs.get("/etc/app.conf").unwrap().meta.size, 5000);
 }
 
+/// Counts `.conf` bytes like [`Counter`], with a budget above the walk's limit.
+struct LargeCounter;
+
+impl estiba_image::FileAnalyzer for LargeCounter {
+    fn id(&self) -> &str {
+        "large-counter"
+    }
+
+    fn wants(&self, path: &str, _meta: &estiba_image::EntryMeta) -> bool {
+        path.ends_with(".conf")
+    }
+
+    fn analyze(
+        &self,
+        _path: &str,
+        _meta: &estiba_image::EntryMeta,
+        contents: &mut dyn std::io::Read,
+    ) -> Option<Vec<u8>> {
+        let n = std::io::copy(contents, &mut std::io::sink()).unwrap();
+        Some(n.to_le_bytes().to_vec())
+    }
+
+    fn max_bytes(&self) -> Option<u64> {
+        Some(4000)
+    }
+}
+
+/// Validates that an analyzer with a larger budget sees that much of a file, alone and
+/// beside analyzers held to the walk's limit, which still see only the limit.
+#[test]
+fn analyzers_with_a_larger_budget_see_more() {
+    let l0 = TarBuilder::new()
+        .file("etc/app.conf", &[b'x'; 5000])
+        .finish();
+    let (_dir, source) = image(vec![TestLayer::gzip(l0)]);
+    let limits = Limits {
+        max_visit_bytes: 1000,
+        ..Limits::default()
+    };
+    let counted = |report: &WalkReport, analyzer: usize| -> Vec<u64> {
+        report
+            .observations_of(analyzer)
+            .map(|o| u64::from_le_bytes(o.data.as_slice().try_into().unwrap()))
+            .collect()
+    };
+    let report = walk(source.as_ref(), &limits, &[&LargeCounter]).unwrap();
+    assert_eq!(counted(&report, 0), [4000]);
+    let report = walk(source.as_ref(), &limits, &[&Counter, &LargeCounter]).unwrap();
+    assert_eq!(counted(&report, 0), [1000]);
+    assert_eq!(counted(&report, 1), [4000]);
+}
+
 /// Validates that a `dir:` source is walked as one layer with an empty config, that
 /// symlinks inside it are stored and never followed out of it, and that file contents
 /// reach visitors.

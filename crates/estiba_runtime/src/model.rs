@@ -331,6 +331,9 @@ pub struct Ulimit {
 pub struct KubernetesSettings {
     /// `Deployment`, `Pod`, `CronJob`…
     pub kind: String,
+    /// Where the pod spec is written: pod-level findings (the service-account token, a
+    /// missing NetworkPolicy) point here, once per pod, not once per container.
+    pub pod_at: Option<Location>,
     pub namespace: Option<String>,
     /// The pod template's labels (for NetworkPolicy selection).
     pub pod_labels: Vec<(String, String)>,
@@ -352,6 +355,9 @@ pub struct KubernetesSettings {
 /// Compose settings with no equivalent elsewhere.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ComposeSettings {
+    /// The project the service belongs to (its first compose file): services of other
+    /// projects checked in the same run are not its neighbours.
+    pub project: String,
     /// The project's networks this service joins that are `internal: true`.
     pub internal_networks: Vec<String>,
     /// Whether the service is on the project's implicit `default` network.

@@ -112,6 +112,7 @@ pub(crate) fn runtime_socket(host_path: &str) -> Option<&'static str> {
 
 /// Host directories whose contents give away the host: its configuration, credentials,
 /// kernel interfaces, devices, or the state of its container runtimes.
+/// Host directories that expose the host, with everything inside them.
 const SENSITIVE_PATHS: &[(&str, &str)] = &[
     ("/", "the host's whole filesystem"),
     ("/etc", "the host's configuration and password files"),
@@ -120,12 +121,7 @@ const SENSITIVE_PATHS: &[(&str, &str)] = &[
     ("/boot", "the host's kernel and boot loader"),
     ("/dev", "the host's devices"),
     ("/root", "root's home directory and keys"),
-    ("/home", "the users' home directories and keys"),
     ("/lib/modules", "the host's kernel modules"),
-    ("/usr", "the host's programs"),
-    ("/bin", "the host's programs"),
-    ("/sbin", "the host's programs"),
-    ("/lib", "the host's libraries"),
     ("/var/lib/docker", "every container's and image's files"),
     ("/var/lib/containerd", "every container's and image's files"),
     (
@@ -134,6 +130,21 @@ const SENSITIVE_PATHS: &[(&str, &str)] = &[
     ),
     ("/etc/kubernetes", "the cluster's credentials"),
     ("/var/lib/etcd", "the cluster's database"),
+];
+
+/// Host directories that expose the host only as a whole: applications keep their own
+/// data below them (`/usr/share/appdata/…`, `/var/log/app`, `/home/app/data`).
+const SENSITIVE_EXACT: &[(&str, &str)] = &[
+    ("/usr", "the host's programs"),
+    ("/usr/bin", "the host's programs"),
+    ("/usr/sbin", "the host's programs"),
+    ("/usr/lib", "the host's libraries"),
+    ("/usr/local/bin", "the host's programs"),
+    ("/bin", "the host's programs"),
+    ("/sbin", "the host's programs"),
+    ("/lib", "the host's libraries"),
+    ("/lib64", "the host's libraries"),
+    ("/home", "the users' home directories and keys"),
     ("/var/log", "the host's logs"),
 ];
 
@@ -153,6 +164,7 @@ pub(crate) fn sensitive_path(host_path: &str) -> Option<&'static str> {
                         .strip_prefix(dir)
                         .is_some_and(|rest| rest.starts_with('/')))
         })
+        .chain(SENSITIVE_EXACT.iter().filter(|(dir, _)| *dir == path))
         .map(|(_, what)| *what)
         .next()
 }
@@ -206,6 +218,12 @@ mod tests {
         assert_eq!(sensitive_path("/srv/app"), None);
         assert_eq!(sensitive_path("/var/run/docker.sock"), None);
         assert_eq!(sensitive_path("relative"), None);
+        // Program and log directories count as a whole, not for the data kept below them.
+        assert!(sensitive_path("/usr").is_some());
+        assert!(sensitive_path("/var/log/").is_some());
+        assert_eq!(sensitive_path("/usr/share/appdata/wireguard/config"), None);
+        assert_eq!(sensitive_path("/var/log/myapp"), None);
+        assert_eq!(sensitive_path("/home/oracle/oradata"), None);
     }
 
     #[test]

@@ -121,6 +121,10 @@ pub fn check(cx: &Context<'_>) -> Vec<Finding> {
         }
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // A pod-level setting (`hostNetwork`, the service-account token) is every container's:
+    // reported once at the place it is written.
+    findings
+        .dedup_by(|a, b| a.rule == b.rule && a.location == b.location && a.message == b.message);
     // Fingerprints hash the lines a finding points at, so each file's findings are
     // fingerprinted with that file.
     let mut start = 0;
@@ -135,4 +139,24 @@ pub fn check(cx: &Context<'_>) -> Vec<Finding> {
         start = end;
     }
     findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_util::kubernetes_workloads;
+
+    #[test]
+    fn pod_level_findings_are_reported_once_per_pod() {
+        let workloads = kubernetes_workloads(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      hostNetwork: true\n      containers:\n        - name: a\n          image: a:1\n        - name: b\n          image: b:1\n",
+        );
+        assert_eq!(workloads.len(), 2);
+        let findings = check(&Context::new(&workloads));
+        let count = |code: &str| findings.iter().filter(|f| f.rule == code).count();
+        assert_eq!(count("RT011"), 1, "hostNetwork");
+        assert_eq!(count("RT034"), 1, "service-account token");
+        // Container-level settings stay per container.
+        assert_eq!(count("RT025"), 2, "memory limits");
+    }
 }

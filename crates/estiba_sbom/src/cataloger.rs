@@ -39,4 +39,15 @@ pub trait Cataloger: Sync {
     /// Reads one file. Never panics on hostile input: what cannot be read is a
     /// [`Found::Unreadable`].
     fn read(&self, path: &str, contents: &[u8]) -> Vec<Found>;
+
+    /// How much of a file [`Cataloger::read`] needs, when more than the walk's usual
+    /// limit: archives keep their directory at the end, and a large binary's build
+    /// information sits after its code. `None`: the walk's limit.
+    fn max_bytes(&self) -> Option<u64> {
+        None
+    }
 }
+
+/// The budget of catalogers that read whole binaries and archives: far above any real
+/// program or jar (fat jars reach a few hundred MiB), still a bound.
+pub const LARGE_FILE_BYTES: u64 = 1 << 30;

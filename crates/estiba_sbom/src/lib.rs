@@ -99,6 +99,10 @@ impl FileAnalyzer for CatalogAnalyzer {
         meta.is_file() && self.cataloger.wants(path)
     }
 
+    fn max_bytes(&self) -> Option<u64> {
+        self.cataloger.max_bytes()
+    }
+
     fn analyze(&self, path: &str, _meta: &EntryMeta, contents: &mut dyn Read) -> Option<Vec<u8>> {
         thread_local! {
             // Reused from file to file: catalogers read many binaries whole.
@@ -257,8 +261,11 @@ pub fn catalog_tree(root: &Path, max_file_bytes: u64) -> Result<Inventory, Error
                     continue;
                 }
                 let mut bytes = Vec::new();
+                let cap = cataloger
+                    .max_bytes()
+                    .map_or(max_file_bytes, |m| m.max(max_file_bytes));
                 let read = std::fs::File::open(&host_path)
-                    .and_then(|f| f.take(max_file_bytes).read_to_end(&mut bytes));
+                    .and_then(|f| f.take(cap).read_to_end(&mut bytes));
                 let found = match read {
                     Ok(_) => cataloger.read(&path, &bytes),
                     Err(e) => vec![Found::Unreadable {

@@ -334,3 +334,40 @@ fn lockfiles_written_by_the_real_tools() {
         ["certifi", "charset-normalizer", "idna", "urllib3"]
     );
 }
+
+/// A Go binary whose build information lies beyond the usual 32 MiB read limit (as in
+/// large programs, where it follows the code): still found, because binary catalogers
+/// read whole files.
+#[test]
+fn large_binaries_are_read_whole() {
+    const START: &[u8] = b"\x30\x77\xaf\x0c\x92\x74\x08\x02\x41\xe1\xc1\x07\xe6\xd6\x18\xe6";
+    const END: &[u8] = b"\xf9\x32\x43\x31\x86\x18\x20\x72\x00\x82\x42\x10\x41\x16\xd8\xf2";
+    let dir = tempfile::tempdir().unwrap();
+    let mut binary = b"\x7fELF".to_vec();
+    binary.resize(40 << 20, 0);
+    binary.extend_from_slice(b"\xff Go buildinf:");
+    binary.push(8);
+    binary.push(2);
+    binary.resize(binary.len() + 16, 0);
+    let version = b"go1.22.1";
+    binary.push(version.len() as u8);
+    binary.extend_from_slice(version);
+    let mut modinfo = START.to_vec();
+    modinfo.extend_from_slice(b"path\texample.test/big\nmod\texample.test/big\tv1.2.3\th1:x=\n");
+    modinfo.extend_from_slice(END);
+    binary.push(modinfo.len() as u8);
+    binary.extend_from_slice(&modinfo);
+    std::fs::create_dir_all(dir.path().join("usr/bin")).unwrap();
+    std::fs::write(dir.path().join("usr/bin/big"), &binary).unwrap();
+    let inventory = catalog_tree(dir.path(), 32 << 20).unwrap();
+    let found: Vec<String> = inventory
+        .packages
+        .iter()
+        .map(|p| format!("{}@{}", p.name, p.version))
+        .collect();
+    assert!(
+        found.contains(&"example.test/big@v1.2.3".to_owned()),
+        "{found:?}"
+    );
+    assert!(found.contains(&"stdlib@go1.22.1".to_owned()), "{found:?}");
+}

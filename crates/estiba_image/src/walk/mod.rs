@@ -54,12 +54,20 @@ pub trait FileAnalyzer: Sync {
     fn wants(&self, path: &str, meta: &EntryMeta) -> bool;
 
     /// Looks at one wanted entry. For a regular file, `contents` yields at most
-    /// [`Limits::max_visit_bytes`] of its bytes; for anything else it is empty. Returns
+    /// [`FileAnalyzer::max_bytes`] of its bytes; for anything else it is empty. Returns
     /// what to remember about it, if anything.
     ///
     /// A read error on `contents` means the layer is broken and the walk will fail, so
     /// the analyzer may simply return `None`.
     fn analyze(&self, path: &str, meta: &EntryMeta, contents: &mut dyn Read) -> Option<Vec<u8>>;
+
+    /// How many bytes of a file this analyzer needs, when more than
+    /// [`Limits::max_visit_bytes`]: an archive's directory and a binary's build
+    /// information can sit at the end of a large file. Part of what [`FileAnalyzer::id`]
+    /// must name, since it shapes the results.
+    fn max_bytes(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// What one analyzer returned for one file version.
@@ -485,7 +493,16 @@ impl Shared<'_> {
         meta: &EntryMeta,
         contents: impl Read,
     ) -> io::Result<()> {
-        let mut capped = contents.take(self.limits.max_visit_bytes);
+        let cap_of = |i: usize| {
+            self.analyzers
+                .get(i)
+                .and_then(|a| a.max_bytes())
+                .map_or(self.limits.max_visit_bytes, |m| {
+                    m.max(self.limits.max_visit_bytes)
+                })
+        };
+        let cap = wanting.iter().map(|&i| cap_of(i)).max().unwrap_or(0);
+        let mut capped = contents.take(cap);
         if let [only] = wanting {
             if let Some(data) = self
                 .analyzers
@@ -503,10 +520,12 @@ impl Shared<'_> {
         let read = capped.read_to_end(&mut buffer);
         if read.is_ok() {
             for &i in wanting {
+                let own = usize::try_from(cap_of(i)).unwrap_or(usize::MAX);
+                let mut visible = buffer.get(..own).unwrap_or(&buffer);
                 if let Some(data) = self
                     .analyzers
                     .get(i)
-                    .and_then(|a| a.analyze(path, meta, &mut buffer.as_slice()))
+                    .and_then(|a| a.analyze(path, meta, &mut visible))
                 {
                     recorder.observe(i, path, data);
                 }

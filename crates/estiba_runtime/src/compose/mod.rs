@@ -424,6 +424,10 @@ fn project(
     vars: &HashMap<String, String>,
 ) -> ComposeProject {
     let mut notes = Vec::new();
+    let project_id = match root.location() {
+        crate::Location::File { path, .. } => path.display().to_string(),
+        _ => String::new(),
+    };
     let mut profiles: Vec<String> = options.profiles.clone();
     if let Some(env) = vars.get("COMPOSE_PROFILES") {
         profiles.extend(
@@ -468,6 +472,7 @@ fn project(
             continue;
         }
         let mut ctx = service::ProjectContext {
+            project: &project_id,
             internal_networks: &internal,
             notes: &mut notes,
         };

@@ -8,6 +8,7 @@ use crate::yaml::{Key, LoadNote, Node, Value};
 
 /// What the project says about networks and who else runs, for one service.
 pub(crate) struct ProjectContext<'a> {
+    pub project: &'a str,
     pub internal_networks: &'a HashSet<String>,
     pub notes: &'a mut Vec<LoadNote>,
 }
@@ -205,7 +206,10 @@ pub(crate) fn service_workload(
     }
     deploy(&mut w, service);
 
-    let mut settings = ComposeSettings::default();
+    let mut settings = ComposeSettings {
+        project: ctx.project.to_owned(),
+        ..ComposeSettings::default()
+    };
     let has_mode = service.get("network_mode").is_some();
     settings.on_default_network = !has_mode
         && (service.get("networks").is_none() || w.networks.iter().any(|n| n.value == "default"));

@@ -237,6 +237,8 @@ fn collect<'a>(doc: &'a Node, objects: &mut Objects<'a>, notes: &mut Vec<LoadNot
         | "DaemonSet"
         | "ReplicaSet"
         | "ReplicationController"
+        // OpenShift's DeploymentConfig (apps.openshift.io/v1) has the same template.
+        | "DeploymentConfig"
         | "Job" => pod(template(&["spec", "template"])),
         "CronJob" => pod(template(&["spec", "jobTemplate", "spec", "template"])),
         "PodTemplate" => pod(doc.get("template")),
@@ -393,6 +395,7 @@ fn pod_workloads(
             let csc = c.get("securityContext");
             w.kubernetes = Some(KubernetesSettings {
                 kind: pod.kind.clone(),
+                pod_at: Some(spec.location()),
                 namespace: pod.namespace.clone(),
                 pod_labels: labels.clone(),
                 run_as_non_root: pick(csc, pod_sc, "runAsNonRoot")

@@ -284,3 +284,17 @@ fn classifies_by_content() {
     );
     assert_eq!(classify(&parse("foo: bar\n")), YamlKind::Other);
 }
+
+#[test]
+fn openshift_deployment_configs_are_workloads() {
+    let m = load(
+        "apiVersion: apps.openshift.io/v1\nkind: DeploymentConfig\nmetadata:\n  name: dc\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: app:1\n          securityContext:\n            privileged: true\n",
+    );
+    assert_eq!(m.workloads.len(), 1);
+    let w = &m.workloads[0];
+    assert!(w.privileged.value);
+    assert_eq!(
+        w.kubernetes.as_ref().map(|k| k.kind.as_str()),
+        Some("DeploymentConfig")
+    );
+}

@@ -52,14 +52,16 @@ impl RuntimeCheck for ComposeBackendNotInternal {
         if !compose.internal_networks.is_empty() {
             return;
         }
-        let clients: Vec<&str> = cx
+        // Neighbours are the services of the same project only: a directory run checks
+        // many projects at once, and their service names collide.
+        let clients: std::collections::BTreeSet<&str> = cx
             .workloads
             .iter()
             .filter(|o| o.source == SourceKind::Compose && o.name != w.name)
             .filter(|o| {
                 o.compose
                     .as_ref()
-                    .is_some_and(|c| c.talks_to.contains(&w.name))
+                    .is_some_and(|c| c.project == compose.project && c.talks_to.contains(&w.name))
             })
             .map(|o| o.name.as_str())
             .collect();
@@ -71,7 +73,7 @@ impl RuntimeCheck for ComposeBackendNotInternal {
             format!(
                 "`{}` is a back end of {} but is on no internal network: it can reach and be reached beyond them",
                 w.name,
-                clients.join(", ")
+                clients.into_iter().collect::<Vec<_>>().join(", ")
             ),
         );
     }
@@ -90,5 +92,25 @@ mod tests {
         assert!(f[0].message.contains("`db`"));
         let closed = "services:\n  web:\n    image: web:1\n    depends_on: [db]\n    networks: [front, back]\n  db:\n    image: postgres:16\n    networks: [back]\nnetworks:\n  front: {}\n  back:\n    internal: true\n";
         assert!(run_compose(&ComposeBackendNotInternal, closed).is_empty());
+    }
+
+    #[test]
+    fn other_projects_are_not_clients() {
+        let a = estiba_runtime::compose::from_str(
+            "services:\n  web:\n    image: web:1\n    depends_on: [db]\n",
+            "a/compose.yaml",
+            &estiba_runtime::compose::ComposeOptions::default(),
+        )
+        .expect("a");
+        let b = estiba_runtime::compose::from_str(
+            "services:\n  db:\n    image: postgres:16\n",
+            "b/compose.yaml",
+            &estiba_runtime::compose::ComposeOptions::default(),
+        )
+        .expect("b");
+        let all: Vec<_> = a.workloads.into_iter().chain(b.workloads).collect();
+        let cx = crate::Context::new(&all);
+        let db = all.iter().find(|w| w.name == "db").expect("db");
+        assert!(crate::check_rule(&ComposeBackendNotInternal, db, &cx).is_empty());
     }
 }

@@ -38,11 +38,26 @@ impl RuntimeCheck for DevicePassedThrough {
     fn check(&self, w: &Workload, _cx: &Context<'_>, out: &mut Reporter<'_>) {
         for d in &w.devices {
             let dev = &d.value;
+            // A path left empty by an unset variable is still a device passed through.
+            let shown = |p: &str| {
+                if p.trim().is_empty() {
+                    "(a path from an unset variable)".to_owned()
+                } else {
+                    format!("`{p}`")
+                }
+            };
+            let inside =
+                if dev.container_path.trim().is_empty() || dev.container_path == dev.host_path {
+                    String::new()
+                } else {
+                    format!(" as {}", shown(&dev.container_path))
+                };
             out.report(
                 Some(&d.at),
                 format!(
-                    "host device {} is passed into the container as {} ({})",
-                    dev.host_path, dev.container_path, dev.permissions
+                    "host device {} is passed into the container{inside} ({})",
+                    shown(&dev.host_path),
+                    dev.permissions
                 ),
             );
         }

@@ -54,11 +54,25 @@ pub(crate) fn has_digest(reference: &str) -> bool {
 
 impl RuntimeCheck for ImageTagMutable {
     fn check(&self, w: &Workload, _cx: &Context<'_>, out: &mut Reporter<'_>) {
-        let Some(image) = w.image.value.as_deref().filter(|i| !i.is_empty()) else {
+        let Some(image) = w
+            .image
+            .value
+            .as_deref()
+            .map(str::trim)
+            .filter(|i| !i.is_empty())
+        else {
             return;
         };
-        // An unexpanded variable says nothing about the tag it will be.
-        if has_digest(image) || image.contains('$') || image.starts_with("sha256:") {
+        if has_digest(image) || image.starts_with("sha256:") {
+            return;
+        }
+        // An unexpanded variable says nothing about the tag it will be, unless the tag
+        // itself is written (`$REGISTRY/app:latest`).
+        let written_tag = image
+            .rsplit_once(':')
+            .map(|(_, t)| t)
+            .filter(|t| !t.contains('/') && !t.contains('$'));
+        if image.contains('$') && written_tag != Some("latest") {
             return;
         }
         let message = match tag(image) {
@@ -92,5 +106,20 @@ mod tests {
             0
         );
         assert_eq!(tag("a/b:c@sha256:x"), Some("c"));
+    }
+
+    #[test]
+    fn variables_and_blank_images() {
+        let k8s = |image: &str| {
+            run_kubernetes(
+                &ImageTagMutable,
+                &format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: \"{image}\"\n"),
+            )
+            .len()
+        };
+        assert_eq!(k8s("gcr.example.invalid/$PROJECT_ID/app:latest"), 1);
+        assert_eq!(k8s("gcr.example.invalid/$PROJECT_ID/app:$TAG"), 0);
+        assert_eq!(k8s("$IMAGE"), 0);
+        assert_eq!(k8s(" "), 0);
     }
 }

@@ -47,7 +47,7 @@ impl RuntimeCheck for NetworkPolicyMissing {
         if unselected {
             let namespace = k.namespace.as_deref().unwrap_or("its namespace");
             out.report(
-                None,
+                k.pod_at.as_ref(),
                 format!("no NetworkPolicy selects this pod in {namespace}: all traffic to and from it is allowed"),
             );
         }

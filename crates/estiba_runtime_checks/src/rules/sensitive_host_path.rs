@@ -7,10 +7,13 @@ use crate::{Context, Reporter, RuntimeCheck};
 declare_rule! {
     /// ## What it does
     /// Reports host directories mounted into a container that expose the host: `/`,
-    /// `/etc`, `/proc`, `/sys`, `/boot`, `/dev`, `/root`, `/home`, `/lib/modules`,
+    /// `/etc`, `/proc`, `/sys`, `/boot`, `/dev`, `/root`, `/lib/modules`,
     /// `/var/lib/docker`, `/var/lib/containerd`, `/var/lib/kubelet`, `/etc/kubernetes`,
-    /// `/var/log` and paths inside them. Runtime sockets and their directories
-    /// (`/var/run`, `/run`) are reported by `runtime-socket-mounted`.
+    /// `/var/lib/etcd` and paths inside them; and, as a whole (not the application data
+    /// kept below them), the program directories `/usr`, `/usr/bin`, `/usr/sbin`,
+    /// `/usr/lib`, `/usr/local/bin`, `/bin`, `/sbin`, `/lib`, `/lib64`, and `/home` and
+    /// `/var/log`. Runtime sockets and their directories (`/var/run`, `/run`) are reported
+    /// by `runtime-socket-mounted`.
     ///
     /// ## Why is this bad?
     /// These directories hold the host's credentials, configuration, kernel interfaces and

@@ -46,7 +46,7 @@ impl RuntimeCheck for ServiceAccountToken {
         if setting.value {
             let account = k.service_account.as_deref().unwrap_or("default");
             out.report(
-                setting.at.as_ref(),
+                setting.at.as_ref().or(k.pod_at.as_ref()),
                 format!("the API token of service account `{account}` is mounted into the pod"),
             );
         }

@@ -50,9 +50,9 @@ pub(crate) fn may_be_binary(path: &str) -> bool {
         })
 }
 
-/// An ELF file as far as it could be parsed. The walk hands at most
-/// `Limits::max_visit_bytes` of a file, so a large binary arrives truncated: its
-/// section table (at the end) is then missing and only `bytes` can be searched.
+/// An ELF file as far as it could be parsed. The walk hands binaries up to
+/// `LARGE_FILE_BYTES` whole; a larger one arrives truncated: its section table (at the
+/// end) is then missing and only `bytes` can be searched.
 pub(crate) struct Elf<'a> {
     pub(crate) bytes: &'a [u8],
     file: Option<object::File<'a>>,

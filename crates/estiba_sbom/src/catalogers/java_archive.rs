@@ -48,7 +48,7 @@ const BOUNDS: Bounds = Bounds {
     max_entries: 200_000,
     max_metadata_bytes: 1 << 20,
     max_nested_bytes: 32 << 20,
-    max_total_bytes: 128 << 20,
+    max_total_bytes: 1 << 30,
 };
 
 impl Cataloger for JavaArchive {
@@ -57,7 +57,11 @@ impl Cataloger for JavaArchive {
     }
 
     fn version(&self) -> u32 {
-        1
+        2
+    }
+
+    fn max_bytes(&self) -> Option<u64> {
+        Some(crate::cataloger::LARGE_FILE_BYTES)
     }
 
     fn wants(&self, path: &str) -> bool {

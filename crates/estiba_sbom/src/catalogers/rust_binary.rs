@@ -29,7 +29,11 @@ impl Cataloger for RustBinary {
     }
 
     fn version(&self) -> u32 {
-        1
+        2
+    }
+
+    fn max_bytes(&self) -> Option<u64> {
+        Some(crate::cataloger::LARGE_FILE_BYTES)
     }
 
     fn wants(&self, path: &str) -> bool {
