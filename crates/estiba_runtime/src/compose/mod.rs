@@ -18,7 +18,7 @@ pub use interpolate::{InterpolationError, interpolate};
 pub(crate) use service::normalize_capability;
 
 use crate::model::{Location, Workload};
-use crate::yaml::{Limits, LoadNote, Node, Pos, Value, YamlError, parse_documents};
+use crate::yaml::{Key, Limits, LoadNote, Node, Pos, Value, YamlError, parse_documents};
 
 /// Most files one project may pull in through `include` and `extends.file`.
 const MAX_FILES: usize = 64;
@@ -153,6 +153,7 @@ impl Loader<'_> {
                     source,
                 }
             })?;
+            lift_legacy_services(&mut doc);
             normalize(&mut doc)?;
             root = Some(match root {
                 Some(r) => merge::merge_files(&r, &doc),
@@ -322,6 +323,48 @@ impl Loader<'_> {
         merged.pos = service.pos.clone();
         Ok(merged)
     }
+}
+
+/// Compose file format 1 (before `version:` existed) lists the services at the top
+/// level and spells `network_mode` as `net`: such a file becomes `services:` of the
+/// current format. Only a file whose every top-level entry is a service (it has an
+/// `image` or a `build`) is taken for one.
+fn lift_legacy_services(doc: &mut Node) {
+    let Value::Map(entries) = &doc.value else {
+        return;
+    };
+    let top_level = [
+        "services", "version", "networks", "volumes", "secrets", "configs", "include", "name",
+    ];
+    let legacy = !entries.is_empty()
+        && entries.iter().all(|(k, v)| {
+            !top_level.contains(&k.text.as_str())
+                && !k.text.starts_with("x-")
+                && (v.get("image").is_some() || v.get("build").is_some())
+        });
+    if !legacy {
+        return;
+    }
+    let pos = doc.pos.clone();
+    let mut services = std::mem::replace(&mut doc.value, Value::Null);
+    if let Value::Map(entries) = &mut services {
+        for (_, service) in entries.iter_mut() {
+            if let Value::Map(fields) = &mut service.value {
+                for (key, _) in fields.iter_mut() {
+                    if key.text == "net" {
+                        key.text = "network_mode".into();
+                    }
+                }
+            }
+        }
+    }
+    doc.value = Value::Map(vec![(
+        Key {
+            text: "services".into(),
+            pos: pos.clone(),
+        },
+        Node::new(services, pos),
+    )]);
 }
 
 fn root_services_mut(root: &mut Node) -> Option<&mut Value> {

@@ -301,3 +301,26 @@ fn extends_cycles_and_bad_shapes_are_errors() {
     let e = from_str("services:\n  a:\n    extends: nope\n", "c.yml", &opts(&[])).unwrap_err();
     assert!(e.to_string().contains("not found"), "{e}");
 }
+
+#[test]
+fn format_1_files_list_services_at_the_top_level() {
+    let project = from_str(
+        "web:\n  image: web:1\n  net: host\n  privileged: true\n  links: [db]\ndb:\n  image: postgres:9\n",
+        "docker-compose.yml",
+        &ComposeOptions::default(),
+    )
+    .expect("format 1");
+    let names: Vec<&str> = project.workloads.iter().map(|w| w.name.as_str()).collect();
+    assert_eq!(names, ["web", "db"]);
+    let web = &project.workloads[0];
+    assert!(web.privileged.value);
+    assert_eq!(web.namespaces.network.value, crate::NamespaceMode::Host);
+    // A current-format file with one odd top-level key is not mistaken for format 1.
+    let current = from_str(
+        "x-common: &c\n  image: a\nservices:\n  a:\n    <<: *c\n",
+        "compose.yaml",
+        &ComposeOptions::default(),
+    )
+    .expect("current");
+    assert_eq!(current.workloads.len(), 1);
+}
