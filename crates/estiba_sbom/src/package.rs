@@ -22,11 +22,15 @@ pub enum Ecosystem {
     RubyGems,
     Packagist,
     NuGet,
+    /// A program recognised by its contents (a version banner), not by a package
+    /// database: no advisory ecosystem covers it.
+    #[serde(rename = "binary")]
+    Binary,
 }
 
 impl Ecosystem {
     /// The PURL type (`deb`, `apk`, `rpm`, `pypi`, `npm`, `cargo`, `golang`, `maven`,
-    /// `gem`, `composer`, `nuget`).
+    /// `gem`, `composer`, `nuget`, `generic`).
     #[must_use]
     pub fn purl_type(self) -> &'static str {
         match self {
@@ -41,6 +45,7 @@ impl Ecosystem {
             Ecosystem::RubyGems => "gem",
             Ecosystem::Packagist => "composer",
             Ecosystem::NuGet => "nuget",
+            Ecosystem::Binary => "generic",
         }
     }
 

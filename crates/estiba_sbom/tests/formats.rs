@@ -142,7 +142,15 @@ fn inventory() -> Inventory {
     twice.cataloger = "python-installed".into();
     let mut again = twice.clone();
     again.found_at.path = "/other/site-packages/requests.dist-info/METADATA".into();
-    let mut packages = vec![libc, bsdutils, serde, derive, types, twice, again];
+    let mut busybox = package(
+        Ecosystem::Binary,
+        "busybox",
+        "1.36.1",
+        "pkg:generic/busybox@1.36.1",
+    );
+    busybox.cataloger = "binary-banner".into();
+    busybox.found_at.path = "/bin/busybox".into();
+    let mut packages = vec![libc, bsdutils, serde, derive, types, twice, again, busybox];
     packages.sort_by(|a, b| a.key().cmp(&b.key()));
     Inventory {
         distro: Some(Distro {

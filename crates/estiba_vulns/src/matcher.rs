@@ -183,7 +183,7 @@ fn language_ecosystem(package: &Package) -> Option<&'static str> {
         E::RubyGems => "RubyGems",
         E::Packagist => "Packagist",
         E::NuGet => "NuGet",
-        E::Debian | E::Ubuntu | E::Alpine | E::Rpm => return None,
+        E::Debian | E::Ubuntu | E::Alpine | E::Rpm | E::Binary => return None,
     })
 }
 
@@ -258,6 +258,13 @@ fn lookups<'a>(inventory: &'a Inventory, report: &mut MatchReport) -> Vec<Lookup
             }
             _ => {
                 let Some(base) = language_ecosystem(package) else {
+                    *report
+                        .not_checked
+                        .entry(
+                            "programs known by their contents have no advisory ecosystem"
+                                .to_owned(),
+                        )
+                        .or_default() += 1;
                     continue;
                 };
                 let version = if package.ecosystem == E::Go

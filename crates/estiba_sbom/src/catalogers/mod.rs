@@ -1,6 +1,7 @@
 //! The registry of catalogers. Each is one file here with its parser and unit tests.
 
 mod apk;
+mod binary_banner;
 mod bun_lockfile;
 mod cargo_lockfile;
 mod composer;
@@ -25,6 +26,7 @@ mod rust_binary;
 mod yarn_lockfile;
 
 pub use apk::Apk;
+pub use binary_banner::BinaryBanner;
 pub use bun_lockfile::BunLockfile;
 pub use cargo_lockfile::CargoLockfile;
 pub use composer::Composer;
@@ -72,4 +74,5 @@ pub static CATALOGERS: &[&dyn Cataloger] = &[
     &GoBinary,
     &RustBinary,
     &JavaArchive,
+    &BinaryBanner,
 ];

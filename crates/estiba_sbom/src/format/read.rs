@@ -447,6 +447,7 @@ impl Purl {
             "gem" => Ecosystem::RubyGems,
             "composer" => Ecosystem::Packagist,
             "nuget" => Ecosystem::NuGet,
+            "generic" => Ecosystem::Binary,
             _ => return None,
         })
     }
@@ -523,7 +524,8 @@ mod tests {
             "dependencies":[{"ref":"nothing","dependsOn":["else"]}]}"#;
         let inventory = read(odd).unwrap();
         let names: Vec<_> = inventory.packages.iter().map(|p| p.name.as_str()).collect();
-        assert_eq!(names, ["w", "z"]);
-        assert_eq!(inventory.warnings.len(), 3);
+        // `pkg:generic` is a program known by its contents, as estiba writes them.
+        assert_eq!(names, ["w", "z", "x"]);
+        assert_eq!(inventory.warnings.len(), 2);
     }
 }
