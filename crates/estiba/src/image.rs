@@ -106,8 +106,37 @@ fn scan(
     with_packages: bool,
 ) -> Result<Scanned> {
     let image = estiba_image::open_str(source, options)?;
-    let scan = estiba_image_checks::scan(image.as_ref(), source, &options.limits, settings, cache)?;
+    // The package catalogers ride on the rules' walk: the image is read once.
+    let catalogers = with_packages.then(estiba_sbom::ImageCatalogers::new);
+    let extra = catalogers
+        .as_ref()
+        .map(estiba_sbom::ImageCatalogers::analyzers)
+        .unwrap_or_default();
+    let scan = estiba_image_checks::scan_with(
+        image.as_ref(),
+        source,
+        &options.limits,
+        settings,
+        cache,
+        &extra,
+    )?;
     let digest = image.manifest_digest().map(ToString::to_string);
+    let packages = catalogers.map(|c| crate::sbom::Catalogued {
+        subject: estiba_sbom::format::Subject {
+            kind: estiba_sbom::format::SubjectKind::Image,
+            name: source.to_owned(),
+            digest: digest.clone(),
+        },
+        inventory: c.inventory(&scan.walk, estiba_image_checks::EXTRA_ANALYZERS_FROM),
+        layers: image
+            .config()
+            .config
+            .rootfs
+            .diff_ids
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+    });
     Ok(Scanned {
         summary: summary(
             source,
@@ -117,11 +146,7 @@ fn scan(
             &settings.today,
         ),
         findings: scan.findings,
-        packages: if with_packages {
-            Some(crate::sbom::catalog(source, options, cache)?)
-        } else {
-            None
-        },
+        packages,
     })
 }
 

@@ -298,3 +298,35 @@ fn exploitation_data_orders_what_to_fix_first() {
         .expect("the KEV finding says so");
     assert_eq!(finding["rule"], "VU001");
 }
+
+/// `estiba image` checks vulnerabilities once a database exists, from the same walk as
+/// its rules, with the same answer as `estiba vulns`; `--no-vulns` turns it off.
+#[test]
+fn image_checks_include_vulnerabilities() {
+    let (dir, db) = setup();
+    let root = dir.path().join("rootfs");
+    let info = root.join("usr/lib/python3/dist-packages/Django-1.0.2.dist-info");
+    std::fs::create_dir_all(&info).expect("dir");
+    std::fs::write(
+        info.join("METADATA"),
+        "Metadata-Version: 2.1\nName: Django\nVersion: 1.0.2\n",
+    )
+    .expect("write");
+    let target = format!("dir:{}", root.display());
+    let ids = |args: &[&str]| {
+        let out = estiba(dir.path(), args);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", text(&out.stderr)));
+        record_ids(&report)
+    };
+    let from_vulns = ids(&["vulns", &target, "--db", &db, "-f", "json"]);
+    assert_eq!(from_vulns.len(), 5);
+    let from_image = ids(&["image", &target, "--db", &db, "-f", "json", "--no-cache"]);
+    assert_eq!(from_image, from_vulns);
+    let out = estiba(
+        dir.path(),
+        &["image", &target, "--db", &db, "-f", "json", "--no-vulns"],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(report.get("vulnerabilities").is_none());
+}

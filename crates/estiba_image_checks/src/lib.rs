@@ -28,6 +28,9 @@ pub struct ImageScan {
     pub findings: Vec<Finding>,
 }
 
+/// Where [`scan_with`]'s extra analyzers start in the walk's analyzer list.
+pub const EXTRA_ANALYZERS_FROM: usize = 3;
+
 /// Walks `image` once with the analyzers the rules need (through `cache` when given),
 /// then runs every image rule. `reference` is how findings name the image.
 ///
@@ -41,11 +44,30 @@ pub fn scan(
     settings: &ImageSettings,
     cache: Option<&LayerCache>,
 ) -> Result<ImageScan, estiba_image::Error> {
+    scan_with(image, reference, limits, settings, cache, &[])
+}
+
+/// [`scan`], with `extra` analyzers carried by the same walk (the package catalogers,
+/// so that the image is read once); their observations are in the returned walk from
+/// position [`EXTRA_ANALYZERS_FROM`] of its analyzer list on.
+///
+/// # Errors
+/// As [`scan`].
+pub fn scan_with(
+    image: &dyn ImageSource,
+    reference: &str,
+    limits: &Limits,
+    settings: &ImageSettings,
+    cache: Option<&LayerCache>,
+    extra: &[&dyn FileAnalyzer],
+) -> Result<ImageScan, estiba_image::Error> {
     // Positions in the analyzer list, which is also the cache key's order.
     const SECRETS: usize = 0;
     const ACCOUNTS: usize = 1;
     const RELEASES: usize = 2;
-    let analyzers: [&dyn FileAnalyzer; 3] = [&SecretFiles, &AccountFiles, &ReleaseFiles];
+    let mut analyzers: Vec<&dyn FileAnalyzer> = vec![&SecretFiles, &AccountFiles, &ReleaseFiles];
+    debug_assert_eq!(analyzers.len(), EXTRA_ANALYZERS_FROM);
+    analyzers.extend_from_slice(extra);
     let walk = match cache {
         Some(cache) => estiba_image::walk_cached(image, limits, &analyzers, cache)?,
         None => estiba_image::walk(image, limits, &analyzers)?,

@@ -161,6 +161,86 @@ pub enum Error {
     },
 }
 
+/// The catalogers as walk analyzers, so that another walk of the image (the image
+/// rules') can carry them and the image is read once.
+pub struct ImageCatalogers {
+    adapters: Vec<CatalogAnalyzer>,
+}
+
+impl Default for ImageCatalogers {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ImageCatalogers {
+    #[must_use]
+    pub fn new() -> Self {
+        ImageCatalogers {
+            adapters: catalogers::CATALOGERS
+                .iter()
+                .map(|c| CatalogAnalyzer {
+                    cataloger: *c,
+                    id: format!("sbom-{}/{}", c.name(), c.version()),
+                })
+                .collect(),
+        }
+    }
+
+    /// The analyzers to add to a walk, in this order.
+    #[must_use]
+    pub fn analyzers(&self) -> Vec<&dyn FileAnalyzer> {
+        let mut all: Vec<&dyn FileAnalyzer> = self
+            .adapters
+            .iter()
+            .map(|a| a as &dyn FileAnalyzer)
+            .collect();
+        all.push(&OsRelease);
+        all
+    }
+
+    /// The inventory from a walk that carried [`ImageCatalogers::analyzers`] from
+    /// position `first` of its analyzer list on.
+    #[must_use]
+    pub fn inventory(&self, walk: &WalkReport, first: usize) -> Inventory {
+        let catalogers = first..first + self.adapters.len();
+        let os_release = first + self.adapters.len();
+        // Only the versions of files the final filesystem shows: a database that a
+        // later layer replaced or deleted describes packages that are gone.
+        let shipped = |layer: usize, path: &str| {
+            walk.fs
+                .get(path)
+                .is_some_and(|n| n.provenance.last_layer() == layer)
+        };
+        let mut files = Vec::new();
+        for observation in &walk.observations {
+            if !catalogers.contains(&observation.analyzer)
+                || !shipped(observation.layer, &observation.path)
+            {
+                continue;
+            }
+            let Ok(found) = serde_json::from_slice::<Vec<Found>>(&observation.data) else {
+                continue;
+            };
+            files.push(FileFindings {
+                cataloger: observation.analyzer - first,
+                found_at: FoundAt {
+                    path: observation.path.clone(),
+                    layer: Some(observation.layer),
+                },
+                found,
+            });
+        }
+        let distro = OS_RELEASE.iter().find_map(|path| {
+            walk.observations_of(os_release)
+                .filter(|o| o.path == *path && shipped(o.layer, path))
+                .last()
+                .and_then(|o| parse_os_release(&o.data))
+        });
+        assemble(files, distro)
+    }
+}
+
 /// Catalogs an image: one walk, every cataloger.
 ///
 /// # Errors
@@ -171,53 +251,13 @@ pub fn catalog_image(
     limits: &Limits,
     cache: Option<&LayerCache>,
 ) -> Result<(Inventory, WalkReport), Error> {
-    let adapters: Vec<CatalogAnalyzer> = catalogers::CATALOGERS
-        .iter()
-        .map(|c| CatalogAnalyzer {
-            cataloger: *c,
-            id: format!("sbom-{}/{}", c.name(), c.version()),
-        })
-        .collect();
-    let mut analyzers: Vec<&dyn FileAnalyzer> =
-        adapters.iter().map(|a| a as &dyn FileAnalyzer).collect();
-    analyzers.push(&OsRelease);
-    let os_release = analyzers.len() - 1;
+    let catalogers = ImageCatalogers::new();
+    let analyzers = catalogers.analyzers();
     let walk = match cache {
         Some(cache) => estiba_image::walk_cached(image, limits, &analyzers, cache)?,
         None => estiba_image::walk(image, limits, &analyzers)?,
     };
-    // Only the versions of files the final filesystem shows: a database that a later
-    // layer replaced or deleted describes packages that are gone.
-    let shipped = |layer: usize, path: &str| {
-        walk.fs
-            .get(path)
-            .is_some_and(|n| n.provenance.last_layer() == layer)
-    };
-    let mut files = Vec::new();
-    for observation in &walk.observations {
-        if observation.analyzer >= adapters.len() || !shipped(observation.layer, &observation.path)
-        {
-            continue;
-        }
-        let Ok(found) = serde_json::from_slice::<Vec<Found>>(&observation.data) else {
-            continue;
-        };
-        files.push(FileFindings {
-            cataloger: observation.analyzer,
-            found_at: FoundAt {
-                path: observation.path.clone(),
-                layer: Some(observation.layer),
-            },
-            found,
-        });
-    }
-    let distro = OS_RELEASE.iter().find_map(|path| {
-        walk.observations_of(os_release)
-            .filter(|o| o.path == *path && shipped(o.layer, path))
-            .last()
-            .and_then(|o| parse_os_release(&o.data))
-    });
-    Ok((assemble(files, distro), walk))
+    Ok((catalogers.inventory(&walk, 0), walk))
 }
 
 /// Catalogs a source tree: every file any cataloger wants, below `root`, without
