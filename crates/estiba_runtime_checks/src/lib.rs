@@ -123,8 +123,10 @@ pub fn check(cx: &Context<'_>) -> Vec<Finding> {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     // A pod-level setting (`hostNetwork`, the service-account token) is every container's:
     // reported once at the place it is written.
-    findings
-        .dedup_by(|a, b| a.rule == b.rule && a.location == b.location && a.message == b.message);
+    // Not `dedup_by`: another finding of the same rule and place can sit between two
+    // copies once sorted.
+    let mut seen = std::collections::HashSet::new();
+    findings.retain(|f| seen.insert((f.rule.clone(), f.location.clone(), f.message.clone())));
     // Fingerprints hash the lines a finding points at, so each file's findings are
     // fingerprinted with that file.
     let mut start = 0;
