@@ -217,15 +217,8 @@ pub struct SbomArgs {
 /// Where the vulnerability database is and which matches count.
 #[derive(Debug, Args)]
 pub struct VulnOptions {
-    /// The vulnerability database [default: `$XDG_CACHE_HOME/estiba/db/osv.sqlite`, else
-    /// `~/.cache/estiba/db/osv.sqlite`].
-    #[arg(
-        long,
-        value_name = "FILE",
-        env = "ESTIBA_DB",
-        help_heading = "Vulnerabilities"
-    )]
-    pub db: Option<PathBuf>,
+    #[command(flatten, next_help_heading = "Vulnerabilities")]
+    pub location: DbLocation,
     /// OpenVEX document whose `not_affected` and `fixed` statements suppress matches
     /// (repeatable).
     #[arg(long = "vex", value_name = "FILE", help_heading = "Vulnerabilities")]

@@ -128,14 +128,7 @@ fn scan(
             digest: digest.clone(),
         },
         inventory: c.inventory(&scan.walk, estiba_image_checks::EXTRA_ANALYZERS_FROM),
-        layers: image
-            .config()
-            .config
-            .rootfs
-            .diff_ids
-            .iter()
-            .map(ToString::to_string)
-            .collect(),
+        layers: crate::sbom::layer_ids(image.as_ref()),
     });
     Ok(Scanned {
         summary: summary(

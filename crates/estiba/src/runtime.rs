@@ -394,47 +394,12 @@ fn compose_options(args: &ConfigArgs) -> Result<ComposeOptions> {
         for file in &args.env_files {
             let text = std::fs::read_to_string(file)
                 .with_context(|| format!("--env-file {}", file.display()))?;
-            env.extend(parse_env_file(&text));
+            env.extend(estiba_runtime::compose::parse_env_file(&text));
         }
         env.extend(std::mem::take(&mut options.env));
         options.env = env;
     }
     Ok(options)
-}
-
-/// `KEY=VALUE` lines of an env file: `#` comments, `export ` prefixes, one layer of
-/// quotes; other lines are skipped.
-fn parse_env_file(text: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for line in text.lines() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let line = line.strip_prefix("export ").unwrap_or(line);
-        let Some((name, value)) = line.split_once('=') else {
-            continue;
-        };
-        let name = name.trim();
-        if name.is_empty() || name.contains(char::is_whitespace) {
-            continue;
-        }
-        let value = value.trim();
-        let unquoted = ['"', '\'']
-            .iter()
-            .find_map(|q| value.strip_prefix(*q).and_then(|v| v.strip_suffix(*q)));
-        let value = match unquoted {
-            Some(v) => v.to_owned(),
-            None => value
-                .split(" #")
-                .next()
-                .unwrap_or_default()
-                .trim_end()
-                .to_owned(),
-        };
-        out.push((name.to_owned(), value));
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------------------
@@ -607,7 +572,9 @@ mod tests {
 
     #[test]
     fn env_files() {
-        let vars = parse_env_file("# c\nexport A=1\nB=\"two words\"\nC=x # note\nbad line\n");
+        let vars = estiba_runtime::compose::parse_env_file(
+            "# c\nexport A=1\nB=\"two words\"\nC=x # note\nbad line\n",
+        );
         assert_eq!(
             vars,
             [("A", "1"), ("B", "two words"), ("C", "x")].map(|(k, v)| (k.to_owned(), v.to_owned()))

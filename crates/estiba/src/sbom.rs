@@ -154,15 +154,20 @@ pub(crate) fn catalog(
             digest: image.manifest_digest().map(ToString::to_string),
         },
         inventory,
-        layers: image
-            .config()
-            .config
-            .rootfs
-            .diff_ids
-            .iter()
-            .map(ToString::to_string)
-            .collect(),
+        layers: layer_ids(image.as_ref()),
     })
+}
+
+/// The diff IDs of an image's layers, in order: how findings name a layer.
+pub(crate) fn layer_ids(image: &dyn estiba_image::ImageSource) -> Vec<String> {
+    image
+        .config()
+        .config
+        .rootfs
+        .diff_ids
+        .iter()
+        .map(ToString::to_string)
+        .collect()
 }
 
 /// `--format json`: every target's inventory (warnings and the packages not reported

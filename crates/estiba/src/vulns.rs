@@ -33,7 +33,7 @@ impl Matcher {
     /// Opens the database (an error naming how to fill it when there is none) and
     /// reads `--vex` and the ignore file; warns when the data is more than a week old.
     pub(crate) fn load(options: &VulnOptions) -> Result<Matcher> {
-        let path = crate::db::db_path(options.db.as_deref())?;
+        let path = crate::db::db_path(options.location.db.as_deref())?;
         let db = Database::open(&path)?;
         warn_if_stale(&db);
         let mut vex = None;

@@ -1,32 +1,10 @@
 //! End-to-end tests of `estiba config`, `estiba run` and `estiba containers`: inputs,
 //! locations, exit codes.
 
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
-fn estiba(dir: &Path, args: &[&str]) -> Output {
-    estiba_stdin(dir, args, "")
-}
-
-fn estiba_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_estiba"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("ESTIBA_TODAY", "2026-11-22")
-        .env_remove("COMPOSE_PROFILES")
-        .env("HOME", dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run estiba");
-    if let Some(mut stdin) = child.stdin.take() {
-        let _ = stdin.write_all(input.as_bytes());
-    }
-    child.wait_with_output().expect("wait for estiba")
-}
+mod common;
+use common::{estiba, estiba_stdin};
 
 fn findings(o: &Output) -> Vec<serde_json::Value> {
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {

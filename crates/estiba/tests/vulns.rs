@@ -2,20 +2,10 @@
 //! SBOM read back, suppression, report schemas, and an import killed half-way.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn estiba(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_estiba"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("ESTIBA_TODAY", "2026-11-22")
-        .env("HOME", dir)
-        .env_remove("XDG_CACHE_HOME")
-        .env_remove("ESTIBA_DB")
-        .output()
-        .expect("run estiba")
-}
+mod common;
+use common::estiba;
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

@@ -490,62 +490,17 @@ fn unknown_layer_format() {
     ));
 }
 
-/// An analyzer that only counts the bytes it is shown.
-struct Counter;
+/// An analyzer that only counts the bytes it is shown; the field is its read budget
+/// when it asks for more than the walk's limit.
+struct Counter(Option<u64>);
 
 impl FileAnalyzer for Counter {
     fn id(&self) -> &str {
-        "test-counter/1"
-    }
-
-    fn wants(&self, path: &str, _meta: &estiba_image::EntryMeta) -> bool {
-        path.ends_with(".conf")
-    }
-
-    fn analyze(
-        &self,
-        _path: &str,
-        _meta: &estiba_image::EntryMeta,
-        contents: &mut dyn std::io::Read,
-    ) -> Option<Vec<u8>> {
-        let n = std::io::copy(contents, &mut std::io::sink()).unwrap();
-        Some(n.to_le_bytes().to_vec())
-    }
-}
-
-/// Validates that several visitors see the same contents in the one pass, that each
-/// sees only the paths it wants, and that contents are capped per file.
-#[test]
-fn visitors_share_one_pass_and_contents_are_capped() {
-    let l0 = TarBuilder::new()
-        .file("etc/app.conf", &[b'x'; 5000])
-        .file("etc/other.txt", b"no")
-        .finish();
-    let (_dir, source) = image(vec![TestLayer::gzip(l0)]);
-    let all = Recorder::under("/etc");
-    let confs = Counter;
-    let limits = Limits {
-        max_visit_bytes: 1000,
-        ..Limits::default()
-    };
-    let report = walk(source.as_ref(), &limits, &[&all, &confs]).unwrap();
-    assert_eq!(report.observations_of(0).count(), 2);
-    assert_eq!(contents_of(&report, 0, "/etc/app.conf")[0].len(), 1000);
-    let conf_bytes: Vec<u64> = report
-        .observations_of(1)
-        .map(|o| u64::from_le_bytes(o.data.as_slice().try_into().unwrap()))
-        .collect();
-    assert_eq!(conf_bytes, [1000]);
-    // The cap limits what visitors see, not what is verified and indexed.
-    assert_eq!(report.fs.get("/etc/app.conf").unwrap().meta.size, 5000);
-}
-
-/// Counts `.conf` bytes like [`Counter`], with a budget above the walk's limit.
-struct LargeCounter;
-
-impl estiba_image::FileAnalyzer for LargeCounter {
-    fn id(&self) -> &str {
-        "large-counter"
+        if self.0.is_some() {
+            "test-counter-large/1"
+        } else {
+            "test-counter/1"
+        }
     }
 
     fn wants(&self, path: &str, _meta: &estiba_image::EntryMeta) -> bool {
@@ -563,8 +518,35 @@ impl estiba_image::FileAnalyzer for LargeCounter {
     }
 
     fn max_bytes(&self) -> Option<u64> {
-        Some(4000)
+        self.0
     }
+}
+
+/// Validates that several visitors see the same contents in the one pass, that each
+/// sees only the paths it wants, and that contents are capped per file.
+#[test]
+fn visitors_share_one_pass_and_contents_are_capped() {
+    let l0 = TarBuilder::new()
+        .file("etc/app.conf", &[b'x'; 5000])
+        .file("etc/other.txt", b"no")
+        .finish();
+    let (_dir, source) = image(vec![TestLayer::gzip(l0)]);
+    let all = Recorder::under("/etc");
+    let confs = Counter(None);
+    let limits = Limits {
+        max_visit_bytes: 1000,
+        ..Limits::default()
+    };
+    let report = walk(source.as_ref(), &limits, &[&all, &confs]).unwrap();
+    assert_eq!(report.observations_of(0).count(), 2);
+    assert_eq!(contents_of(&report, 0, "/etc/app.conf")[0].len(), 1000);
+    let conf_bytes: Vec<u64> = report
+        .observations_of(1)
+        .map(|o| u64::from_le_bytes(o.data.as_slice().try_into().unwrap()))
+        .collect();
+    assert_eq!(conf_bytes, [1000]);
+    // The cap limits what visitors see, not what is verified and indexed.
+    assert_eq!(report.fs.get("/etc/app.conf").unwrap().meta.size, 5000);
 }
 
 /// Validates that an analyzer with a larger budget sees that much of a file, alone and
@@ -585,9 +567,14 @@ fn analyzers_with_a_larger_budget_see_more() {
             .map(|o| u64::from_le_bytes(o.data.as_slice().try_into().unwrap()))
             .collect()
     };
-    let report = walk(source.as_ref(), &limits, &[&LargeCounter]).unwrap();
+    let report = walk(source.as_ref(), &limits, &[&Counter(Some(4000))]).unwrap();
     assert_eq!(counted(&report, 0), [4000]);
-    let report = walk(source.as_ref(), &limits, &[&Counter, &LargeCounter]).unwrap();
+    let report = walk(
+        source.as_ref(),
+        &limits,
+        &[&Counter(None), &Counter(Some(4000))],
+    )
+    .unwrap();
     assert_eq!(counted(&report, 0), [1000]);
     assert_eq!(counted(&report, 1), [4000]);
 }
@@ -802,7 +789,7 @@ fn cache_is_keyed_by_analyzers() {
     let both = walk_cached(
         source.as_ref(),
         &Limits::default(),
-        &[&etc, &Counter],
+        &[&etc, &Counter(None)],
         &cache,
     )
     .unwrap();

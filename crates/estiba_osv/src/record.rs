@@ -73,6 +73,19 @@ pub enum SeverityType {
     Other(String),
 }
 
+impl SeverityType {
+    /// The type as OSV spells it (`CVSS_V3`).
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CvssV2 => "CVSS_V2",
+            Self::CvssV3 => "CVSS_V3",
+            Self::CvssV4 => "CVSS_V4",
+            Self::Ubuntu => "Ubuntu",
+            Self::Other(s) => s,
+        }
+    }
+}
+
 impl From<String> for SeverityType {
     fn from(s: String) -> Self {
         match s.as_str() {

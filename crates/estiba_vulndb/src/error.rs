@@ -37,8 +37,6 @@ pub enum Error {
     Input { path: PathBuf, reason: String },
     #[error("{url}: {reason}")]
     Download { url: String, reason: String },
-    #[error("import interrupted")]
-    Interrupted,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

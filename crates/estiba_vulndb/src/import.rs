@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use estiba_osv::{Ecosystem, EcosystemName, Record};
+use estiba_osv::{Ecosystem, Record};
 use rawzip::{CompressionMethod, FileReader, ZipArchive, ZipArchiveEntryWayfinder};
 use serde::Deserialize;
 
@@ -72,7 +72,7 @@ fn brief_of(record: &Record) -> String {
         severity: record
             .severity
             .iter()
-            .map(|s| (severity_type(&s.kind), s.score.clone()))
+            .map(|s| (s.kind.as_str().to_owned(), s.score.clone()))
             .collect(),
         db_severity: record
             .database_specific
@@ -88,17 +88,6 @@ fn brief_of(record: &Record) -> String {
             .collect(),
     };
     serde_json::to_string(&brief).unwrap_or_else(|_| "{}".to_owned())
-}
-
-fn severity_type(kind: &estiba_osv::SeverityType) -> String {
-    use estiba_osv::SeverityType as T;
-    match kind {
-        T::CvssV2 => "CVSS_V2".to_owned(),
-        T::CvssV3 => "CVSS_V3".to_owned(),
-        T::CvssV4 => "CVSS_V4".to_owned(),
-        T::Ubuntu => "Ubuntu".to_owned(),
-        T::Other(s) => s.clone(),
-    }
 }
 
 impl ImportReport {
@@ -156,9 +145,8 @@ impl ImportReport {
         }
         for ecosystem in ecosystems {
             *self.ecosystems.entry(ecosystem.to_owned()).or_default() += 1;
-            if matches!(Ecosystem::parse(ecosystem).name, EcosystemName::Other(_))
-                || Ecosystem::parse(ecosystem).scheme().is_none()
-            {
+            // Unknown ecosystems have no scheme either.
+            if Ecosystem::parse(ecosystem).scheme().is_none() {
                 *self
                     .unknown_ecosystems
                     .entry(ecosystem.to_owned())

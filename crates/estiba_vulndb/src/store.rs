@@ -360,25 +360,6 @@ impl Database {
         Ok(out)
     }
 
-    /// What a match shows of a [`Candidate`]'s record.
-    ///
-    /// # Errors
-    ///
-    /// SQLite errors, or a stored brief that does not parse (a damaged file).
-    pub fn brief(&self, row: i64) -> Result<Brief> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT brief FROM record WHERE id = ?1")
-            .map_err(|e| self.err(e))?;
-        let text: String = stmt
-            .query_row([row], |r| r.get(0))
-            .map_err(|e| self.err(e))?;
-        serde_json::from_str(&text).map_err(|e| Error::Input {
-            path: self.path.clone(),
-            reason: format!("stored record {row}: {e}"),
-        })
-    }
-
     /// The whole record of a [`Candidate`].
     ///
     /// # Errors
@@ -404,21 +385,6 @@ impl Database {
             path: self.path.clone(),
             reason: format!("stored record {row}: {e}"),
         })
-    }
-
-    /// Every record whose id or aliases include `id` (for `estiba db show`).
-    ///
-    /// # Errors
-    ///
-    /// SQLite errors.
-    pub fn find_by_id(&self, id: &str) -> Result<Vec<i64>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id FROM record WHERE osv_id = ?1 ORDER BY id")
-            .map_err(|e| self.err(e))?;
-        stmt.query_map([id], |r| r.get(0))
-            .and_then(Iterator::collect)
-            .map_err(|e| self.err(e))
     }
 
     pub fn kev(&self, cve: &str) -> Result<Option<KevEntry>> {
@@ -685,18 +651,13 @@ impl Database {
     ///
     /// SQLite errors.
     pub fn replace_kev(&mut self, location: &str, entries: &[KevEntry]) -> Result<()> {
-        let path = self.path.clone();
-        let e = |source| sqlite(&path, source);
-        let tx = self.conn.transaction().map_err(e)?;
-        tx.execute("DELETE FROM kev", []).map_err(e)?;
-        {
-            let mut stmt = tx
-                .prepare(
-                    "INSERT OR REPLACE INTO kev (cve, date_added, due_date, ransomware, name) \
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                )
-                .map_err(e)?;
-            for k in entries {
+        self.replace_data(
+            "kev",
+            location,
+            entries,
+            "INSERT OR REPLACE INTO kev (cve, date_added, due_date, ransomware, name) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            |stmt, k| {
                 stmt.execute(params![
                     k.cve,
                     k.date_added,
@@ -704,11 +665,8 @@ impl Database {
                     i64::from(k.known_ransomware),
                     k.name
                 ])
-                .map_err(e)?;
-            }
-        }
-        upsert_data_source(&tx, "kev", location, entries.len()).map_err(e)?;
-        tx.commit().map_err(e)
+            },
+        )
     }
 
     /// Replaces the EPSS scores.
@@ -717,20 +675,36 @@ impl Database {
     ///
     /// SQLite errors.
     pub fn replace_epss(&mut self, location: &str, entries: &[EpssEntry<'_>]) -> Result<()> {
+        self.replace_data(
+            "epss",
+            location,
+            entries,
+            "INSERT OR REPLACE INTO epss (cve, score, percentile) VALUES (?1, ?2, ?3)",
+            |stmt, s| stmt.execute(params![s.cve, s.score, s.percentile]),
+        )
+    }
+
+    /// Replaces the rows of one prioritisation table (named like its source) in one
+    /// transaction.
+    fn replace_data<T>(
+        &mut self,
+        table: &str,
+        location: &str,
+        entries: &[T],
+        insert: &str,
+        mut row: impl FnMut(&mut rusqlite::Statement<'_>, &T) -> rusqlite::Result<usize>,
+    ) -> Result<()> {
         let path = self.path.clone();
         let e = |source| sqlite(&path, source);
         let tx = self.conn.transaction().map_err(e)?;
-        tx.execute("DELETE FROM epss", []).map_err(e)?;
+        tx.execute(&format!("DELETE FROM {table}"), []).map_err(e)?;
         {
-            let mut stmt = tx
-                .prepare("INSERT OR REPLACE INTO epss (cve, score, percentile) VALUES (?1, ?2, ?3)")
-                .map_err(e)?;
-            for s in entries {
-                stmt.execute(params![s.cve, s.score, s.percentile])
-                    .map_err(e)?;
+            let mut stmt = tx.prepare(insert).map_err(e)?;
+            for entry in entries {
+                row(&mut stmt, entry).map_err(e)?;
             }
         }
-        upsert_data_source(&tx, "epss", location, entries.len()).map_err(e)?;
+        upsert_data_source(&tx, table, location, entries.len()).map_err(e)?;
         tx.commit().map_err(e)
     }
 }

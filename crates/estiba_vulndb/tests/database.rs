@@ -149,11 +149,14 @@ fn a_failed_import_leaves_the_previous_records() {
     // the old is lost.
     let mut files: Vec<Result<RecordFile, Error>> =
         read_path(&data("Debian")).expect("read").take(2).collect();
-    files.push(Err(Error::Interrupted));
+    files.push(Err(Error::Input {
+        path: PathBuf::from("all.zip"),
+        reason: "damaged entry".into(),
+    }));
     let err = db
         .replace_source(&spec("import:a"), files.into_iter(), |_| {})
         .expect_err("fails");
-    assert!(matches!(err, Error::Interrupted));
+    assert!(matches!(err, Error::Input { ref reason, .. } if reason == "damaged entry"));
     drop(db);
     let db = Database::open(&path).expect("open");
     assert_eq!(django(&db), DJANGO);

@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::epss::Epss;
 use crate::ignore::{IgnoreFile, IgnoreOutcome};
 use crate::matcher::{Level, Match, MatchReport};
-use crate::rank::{PackageOrigin, RankInput, Tier, priority};
+use crate::rank::{PackageOrigin, RankInput, priority};
 use crate::severity::Severity;
 use crate::time::Date;
 use crate::vex::{Vex, VexEffect};
@@ -106,19 +106,6 @@ pub struct Assessed {
     pub assessments: Vec<Assessment>,
     /// Matches dropped by `ignore_unfixed`.
     pub unfixed_dropped: usize,
-}
-
-fn tier_name(t: Tier) -> &'static str {
-    match t {
-        Tier::KnownExploited => "known-exploited",
-        Tier::LikelyExploited => "likely-exploited",
-        Tier::Critical => "critical",
-        Tier::High => "high",
-        Tier::Medium => "medium",
-        Tier::Low => "low",
-        Tier::Unrated => "unrated",
-        Tier::NoImpact => "no-impact",
-    }
 }
 
 fn level_severity(level: Level) -> Option<Severity> {
@@ -248,7 +235,7 @@ pub fn assess(
                 vulnerability: m,
                 kev,
                 epss,
-                priority: tier_name(rank.tier),
+                priority: rank.tier.as_str(),
                 suppressed,
                 notes,
             },

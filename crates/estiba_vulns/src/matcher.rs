@@ -503,7 +503,7 @@ fn rate(hit: &Hit) -> Rating {
         .entries
         .iter()
         .flat_map(|a| a.severity.iter())
-        .map(|s| (severity_kind(&s.kind), s.score.as_str()))
+        .map(|s| (s.kind.as_str(), s.score.as_str()))
         .collect();
     all.extend(
         hit.brief
@@ -533,17 +533,6 @@ fn rate(hit: &Hit) -> Rating {
             .map_or(Level::Unknown, Level::from),
         score: None,
         vector: None,
-    }
-}
-
-fn severity_kind(kind: &estiba_osv::SeverityType) -> &str {
-    use estiba_osv::SeverityType as T;
-    match kind {
-        T::CvssV2 => "CVSS_V2",
-        T::CvssV3 => "CVSS_V3",
-        T::CvssV4 => "CVSS_V4",
-        T::Ubuntu => "Ubuntu",
-        T::Other(s) => s,
     }
 }
 

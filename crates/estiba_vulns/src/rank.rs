@@ -66,6 +66,23 @@ pub enum Tier {
     NoImpact,
 }
 
+impl Tier {
+    /// The tier as reports name it (`known-exploited`, `critical`).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::KnownExploited => "known-exploited",
+            Tier::LikelyExploited => "likely-exploited",
+            Tier::Critical => "critical",
+            Tier::High => "high",
+            Tier::Medium => "medium",
+            Tier::Low => "low",
+            Tier::Unrated => "unrated",
+            Tier::NoImpact => "no-impact",
+        }
+    }
+}
+
 /// A finding's place in the fix order. Compares less when more urgent, so sorting
 /// ascending lists what to fix first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

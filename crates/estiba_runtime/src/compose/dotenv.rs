@@ -2,7 +2,7 @@
 //! quoted values.
 
 /// The variables of an env file in order; malformed lines are skipped.
-pub(crate) fn parse(text: &str) -> Vec<(String, String)> {
+pub fn parse(text: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for line in text.lines() {
         let line = line.trim();

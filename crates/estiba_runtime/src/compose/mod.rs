@@ -14,6 +14,8 @@ mod service;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+/// `.env` and `--env-file` files, read as compose reads them.
+pub use dotenv::parse as parse_env_file;
 pub use interpolate::{InterpolationError, interpolate};
 pub(crate) use service::normalize_capability;
 
