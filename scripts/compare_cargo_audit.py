@@ -25,9 +25,11 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import estiba_vulns_run  # noqa: E402
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 # estiba reads .estiba-ignore.yaml from its working directory: run it where there is none.
-CWD = "/"
 CARGO_AUDIT_VERSION = "0.22.2"
 
 # Old releases with published advisories, plus three crates RustSec lists as unmaintained or
@@ -153,27 +155,15 @@ def run_cargo_audit(binary, db, lock):
 
 
 def estiba_db(estiba, records_dir, workdir):
-    db = workdir / "crates.db"
-    if db.exists():
-        db.unlink()
-    proc = subprocess.run([estiba, "db", "import", str(records_dir), "--db", str(db)],
-                          capture_output=True, text=True)
-    if proc.returncode != 0:
-        log(f"estiba db import failed ({proc.returncode}): {proc.stderr.strip()[:2000]}")
-        return None
-    return db
+    return estiba_vulns_run.import_db(estiba, records_dir, workdir / "crates.db")
 
 
 def run_estiba(estiba, db, target):
-    proc = subprocess.run([estiba, "vulns", str(target), "--db", str(db), "--format", "json"],
-                          capture_output=True, text=True, cwd=CWD)
-    try:
-        doc = json.loads(proc.stdout)
-    except json.JSONDecodeError:
-        log(f"estiba vulns gave no JSON ({proc.returncode}): {proc.stderr.strip()[:2000]}")
+    vulns = estiba_vulns_run.vulnerabilities(estiba, db, target)
+    if vulns is None:
         return None
     found = set()
-    for v in doc.get("vulnerabilities", []):
+    for v in vulns:
         pkg = v.get("package", {})
         for rid in v.get("records", []):
             if rid.startswith("RUSTSEC-"):

@@ -40,9 +40,11 @@ import subprocess
 import sys
 import zlib
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import estiba_vulns_run  # noqa: E402
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 # estiba reads .estiba-ignore.yaml from its working directory: run it where there is none.
-CWD = "/"
 RELEASE = "Debian:11"
 SUITE = "bullseye"
 DEFAULT_AGE = "2021-08-14"
@@ -304,27 +306,15 @@ def run_debsecan(args, feed_url, status):
 
 
 def estiba_db(args, records_dir):
-    db = args.workdir / "debian.db"
-    if db.exists():
-        db.unlink()
-    proc = subprocess.run([args.estiba, "db", "import", str(records_dir), "--db", str(db)],
-                          capture_output=True, text=True)
-    if proc.returncode != 0:
-        log(f"estiba db import failed ({proc.returncode}): {proc.stderr.strip()[:2000]}")
-        return None
-    return db
+    return estiba_vulns_run.import_db(args.estiba, records_dir, args.workdir / "debian.db")
 
 
 def run_estiba(args, db, rootfs):
-    proc = subprocess.run([args.estiba, "vulns", f"dir:{rootfs}", "--db", str(db),
-                           "--format", "json"], capture_output=True, text=True, cwd=CWD)
-    try:
-        doc = json.loads(proc.stdout)
-    except json.JSONDecodeError:
-        log(f"estiba vulns gave no JSON ({proc.returncode}): {proc.stderr.strip()[:2000]}")
+    vulns = estiba_vulns_run.vulnerabilities(args.estiba, db, f"dir:{rootfs}")
+    if vulns is None:
         return None
     found = set()
-    for v in doc.get("vulnerabilities", []):
+    for v in vulns:
         pkg = v.get("package", {})
         if not str(pkg.get("ecosystem", "")).startswith("Debian"):
             continue

@@ -28,9 +28,11 @@ import subprocess
 import sys
 import venv
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import estiba_vulns_run  # noqa: E402
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 # estiba reads .estiba-ignore.yaml from its working directory: run it where there is none.
-CWD = "/"
 
 PINS = ["django==3.2.0", "requests==2.25.0", "urllib3==1.26.4", "jinja2==2.11.2",
         "pyyaml==5.3.1", "pillow==9.3.0", "flask==1.1.2", "werkzeug==1.0.1",
@@ -206,27 +208,15 @@ def describe(events):
 # ---------------------------------------------------------------------------- estiba
 
 def estiba_db(estiba, records_dir, workdir):
-    db = workdir / "pypi.db"
-    if db.exists():
-        db.unlink()
-    proc = subprocess.run([estiba, "db", "import", str(records_dir), "--db", str(db)],
-                          capture_output=True, text=True)
-    if proc.returncode != 0:
-        log(f"estiba db import failed ({proc.returncode}): {proc.stderr.strip()[:2000]}")
-        return None
-    return db
+    return estiba_vulns_run.import_db(estiba, records_dir, workdir / "pypi.db")
 
 
 def run_estiba(estiba, db, target):
-    proc = subprocess.run([estiba, "vulns", target, "--db", str(db), "--format", "json"],
-                          capture_output=True, text=True, cwd=CWD)
-    try:
-        doc = json.loads(proc.stdout)
-    except json.JSONDecodeError:
-        log(f"estiba vulns {target} gave no JSON ({proc.returncode}): {proc.stderr.strip()[:2000]}")
+    vulns = estiba_vulns_run.vulnerabilities(estiba, db, target)
+    if vulns is None:
         return None
     found = set()
-    for v in doc.get("vulnerabilities", []):
+    for v in vulns:
         pkg = v.get("package", {})
         if pkg.get("ecosystem") != "PyPI":
             continue
