@@ -12,7 +12,7 @@ use estiba_vulndb::{
     DEFAULT_ECOSYSTEMS, Database, DownloadOptions, ImportReport, SourceKind, SourceSpec,
     UpdateOutcome, Updater,
 };
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget};
 
 use crate::{EXIT_CLEAN, EXIT_ERROR};
 
@@ -127,11 +127,7 @@ fn download_bar(label: &str) -> Option<ProgressBar> {
         return None;
     }
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    if let Ok(style) =
-        ProgressStyle::with_template("{prefix} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}")
-    {
-        bar.set_style(style.progress_chars("=> "));
-    }
+    crate::progress::style_download(&bar);
     bar.set_prefix(label.to_owned());
     Some(bar)
 }

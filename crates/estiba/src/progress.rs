@@ -35,16 +35,21 @@ impl Bars {
     }
 }
 
+/// The look of every download bar: label, bar, bytes, rate.
+pub(crate) fn style_download(bar: &ProgressBar) {
+    if let Ok(style) =
+        ProgressStyle::with_template("{prefix} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+}
+
 impl Progress for Bars {
     fn start(&self, id: &str, label: &str, total: Option<u64>) {
         let bar = match total {
             Some(total) => {
                 let bar = ProgressBar::new(total);
-                if let Ok(style) = ProgressStyle::with_template(
-                    "{prefix} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}",
-                ) {
-                    bar.set_style(style.progress_chars("=> "));
-                }
+                style_download(&bar);
                 bar
             }
             None => ProgressBar::new_spinner(),
